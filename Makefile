@@ -1,0 +1,97 @@
+# One way to run everything. See README.md.
+#   make run    install, build, migrate, load the strategy, serve on http://127.0.0.1:8000
+#   make test   the whole suite: SQLite, PostgreSQL and Chromium browser tests
+SHELL := /bin/sh
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PGTEST_PORT ?= 54329
+export PGTEST_PORT
+
+# Development defaults for `make run`; production sets these in the environment.
+DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
+
+.PHONY: run serve install build migrate superuser demo-data test test-sqlite test-postgres \
+        test-browser lint format bench clean
+
+## Set-up ----------------------------------------------------------------------
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the lock file changes.
+$(VENV)/.installed: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q --require-hashes -r requirements/dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+STATIC_SOURCES := $(shell find static/scss static/js static/images static/build.mjs -type f 2>/dev/null)
+static/build/.built: node_modules/.installed $(STATIC_SOURCES)
+	npm run --silent build
+	touch $@
+
+build: static/build/.built
+
+migrate: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+
+## Running ---------------------------------------------------------------------
+run: install build migrate
+	@echo ""
+	@echo "  Medway SEND Strategy: http://127.0.0.1:$(PORT)/"
+	@echo "  Admin: http://127.0.0.1:$(PORT)/admin/  (create a login with: make superuser)"
+	@echo "  Emails are written to var/mail/ unless EMAIL_HOST is set."
+	@echo ""
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production: gunicorn with the environment's settings (DJANGO_DEBUG off).
+serve: install build
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/gunicorn -c medway_send/gunicorn.conf.py
+
+superuser: install
+	$(DEV_ENV) $(BIN)/python manage.py createsuperuser
+
+# Made-up action items, updates and news for trying the site out; never for production.
+demo-data: migrate
+	$(DEV_ENV) $(BIN)/python manage.py load_demo_data
+
+## Checks ----------------------------------------------------------------------
+test: install build
+	scripts/ensure-system-packages.sh
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-browser
+
+test-sqlite: install build
+	$(BIN)/pytest -m "not browser" -p no:cacheprovider
+
+# A throwaway cluster from the Debian packages; the leg fails if it cannot start.
+test-postgres: install build
+	@url=$$(scripts/test-postgres.sh start) || exit 1; \
+	trap 'scripts/test-postgres.sh stop' EXIT INT TERM; \
+	DATABASE_URL=$$url REQUIRE_POSTGRES=1 $(BIN)/pytest -m "not browser" -p no:cacheprovider
+
+test-browser: install build
+	$(BIN)/pytest -m browser -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install build
+	$(BIN)/python bench/page_weight.py
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles

@@ -1,0 +1,29 @@
+"""Content models for the strategy site. Import them from here."""
+
+from strategy.models.action_plan import ActionPlanItem, Board, ProgressUpdate
+from strategy.models.news import NewsPost
+from strategy.models.pages import Page
+from strategy.models.strategy import (
+    Ambition,
+    ChildRight,
+    ParentCarerCommitment,
+    Priority,
+    RelatedStrategy,
+    Strategy,
+    VisionStatement,
+)
+
+__all__ = [
+    "ActionPlanItem",
+    "Ambition",
+    "Board",
+    "ChildRight",
+    "NewsPost",
+    "Page",
+    "ParentCarerCommitment",
+    "Priority",
+    "ProgressUpdate",
+    "RelatedStrategy",
+    "Strategy",
+    "VisionStatement",
+]

@@ -1,0 +1,42 @@
+"""News and updates about the strategy."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from strategy.fields import RichTextField
+from strategy.models.base import TimestampedModel
+
+
+class NewsPostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts whose publication time has arrived."""
+        return self.filter(published_at__lte=timezone.now())
+
+
+class NewsPost(TimestampedModel):
+    """A dated news item, listed at /news/ and in the feed."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.CharField(
+        max_length=300,
+        help_text="One or two sentences shown in the news list, the feed and search results.",
+    )
+    body = RichTextField()
+    published_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="The post appears on the site from this date and time.",
+    )
+
+    objects = NewsPostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "news post"
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("strategy:news_detail", kwargs={"slug": self.slug})

@@ -1,0 +1,51 @@
+"""What every public page view shares: its title, description and breadcrumbs."""
+
+from django.http import Http404
+from django.urls import reverse
+
+from strategy.models import Strategy
+
+
+class PublicPageMixin:
+    """Adds the page title, meta description and breadcrumbs to the template context.
+
+    Views set ``page_title`` and ``meta_description`` or override the getters;
+    ``breadcrumbs`` are (label, url) pairs between the home page and this page.
+    """
+
+    page_title = ""
+    meta_description = ""
+    breadcrumbs = ()
+
+    def get_page_title(self):
+        return self.page_title
+
+    def get_meta_description(self):
+        return self.meta_description
+
+    def get_breadcrumbs(self):
+        return [("Home", reverse("strategy:overview")), *self.breadcrumbs]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("page_title", self.get_page_title())
+        context.setdefault("meta_description", self.get_meta_description())
+        context.setdefault("breadcrumbs", self.get_breadcrumbs())
+        return context
+
+
+class CurrentStrategyMixin(PublicPageMixin):
+    """For pages about the current strategy edition; 404 until one is published."""
+
+    def get_strategy(self):
+        strategy = Strategy.objects.with_content().current()
+        if strategy is None:
+            raise Http404("No strategy has been published yet.")
+        return strategy
+
+    def get_context_data(self, **kwargs):
+        strategy = self.get_strategy()
+        kwargs.setdefault("strategy", strategy)
+        kwargs.setdefault("published", strategy.published_at)
+        kwargs.setdefault("updated", strategy.last_updated())
+        return super().get_context_data(**kwargs)
