@@ -5,6 +5,7 @@ reordered with a keyboard or screen reader.
 """
 
 from django.contrib import admin
+from django.db import models
 
 from strategy.models import (
     ActionPlanItem,
@@ -22,6 +23,10 @@ from strategy.models import (
 )
 
 
+# A link typed without a scheme is taken as https (Django 6's default).
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class OrderedItemInline(admin.StackedInline):
     extra = 0
     fields = ["order", "text", "easy_read"]
@@ -36,6 +41,7 @@ class RelatedStrategyInline(admin.StackedInline):
     extra = 0
     fields = ["order", "title", "description", "url", "easy_read"]
     show_change_link = True
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
 
 class PriorityInline(OrderedItemInline):
@@ -155,6 +161,7 @@ class RelatedStrategyAdmin(admin.ModelAdmin):
     list_filter = ["strategy"]
     search_fields = ["title", "description"]
     ordering = ["strategy", "order", "pk"]
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
 
 @admin.register(Board)
@@ -213,6 +220,11 @@ class PageAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "updated_at"]
     search_fields = ["title", "body"]
     fields = ["kind", "title", "summary", "body", "published_at"]
+
+    def has_add_permission(self, request):
+        # Each kind of page exists once; once all four exist there is nothing to add.
+        existing = Page.objects.values_list("kind", flat=True)
+        return set(Page.Kind.values) > set(existing) and super().has_add_permission(request)
 
     def has_delete_permission(self, request, obj=None):
         # These pages are linked from every page footer; edit them, don't delete them.

@@ -4,6 +4,8 @@ The admin editor can only produce these elements, but the server never trusts
 the browser: everything stored passes through this allow-list first.
 """
 
+import re
+
 import nh3
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "a"}
@@ -19,10 +21,14 @@ _cleaner = nh3.Cleaner(
 )
 
 
+_EMPTY_PARAGRAPH = re.compile(r"<p>(\s|<br>|&nbsp;)*</p>")
+
+
 def sanitise_html(html):
     """Return ``html`` with everything outside the allow-list removed."""
     if not html:
         return ""
-    cleaned = _cleaner.clean(html).strip()
-    # The editor leaves "<p></p>" in an emptied field; store that as empty.
-    return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
+    cleaned = _cleaner.clean(html)
+    # Empty paragraphs (left by the editor, or by removed content) read as
+    # blank lines to a screen reader; drop them.
+    return _EMPTY_PARAGRAPH.sub("", cleaned).strip()

@@ -38,10 +38,11 @@ class CurrentStrategyMixin(PublicPageMixin):
     """For pages about the current strategy edition; 404 until one is published."""
 
     def get_strategy(self):
-        strategy = Strategy.objects.with_content().current()
-        if strategy is None:
+        if not hasattr(self, "_strategy"):
+            self._strategy = Strategy.objects.with_content().current()
+        if self._strategy is None:
             raise Http404("No strategy has been published yet.")
-        return strategy
+        return self._strategy
 
     def get_context_data(self, **kwargs):
         strategy = self.get_strategy()

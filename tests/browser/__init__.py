@@ -1,0 +1,1 @@
+"""Chromium tests against a production-like gunicorn server (pytest -m browser)."""

@@ -1,0 +1,41 @@
+"""Fixtures shared by the whole suite."""
+
+import os
+import re
+
+import pytest
+from django.db import connection
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_leg_really_uses_postgres(request):
+    """On the PostgreSQL leg, fail loudly rather than quietly testing SQLite."""
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        assert os.environ.get("DATABASE_URL", "").startswith("postgres"), "DATABASE_URL not set"
+        assert connection.vendor == "postgresql", f"running on {connection.vendor}"
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    """A client signed in as a superuser, as council IT would be."""
+    user = django_user_model.objects.create_superuser(
+        "editor", "editor@example.com", "a long enough passphrase for tests"
+    )
+    client.force_login(user)
+    return client
+
+
+def visible_text(html):
+    """The words a reader would see in an HTML page, whitespace collapsed."""
+    html = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", html)
+    # Block-level tags separate words; inline ones (links, emphasis) do not.
+    html = re.sub(r"(?i)</?(p|li|ul|ol|h[1-6]|div|section|nav|br|dt|dd|tr|td|th)\b[^>]*>", " ", html)
+    text = re.sub(r"<[^>]+>", "", html)
+    text = (
+        text.replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", '"')
+        .replace("&amp;", "&")
+        .replace("&nbsp;", " ")
+    )
+    return re.sub(r"\s+", " ", text).strip()
