@@ -50,10 +50,12 @@ run: install build migrate
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production: gunicorn with the environment's settings (DJANGO_DEBUG off).
+# Variables come from the environment, or from a .env file if there is one.
+LOAD_ENV := if [ -f .env ]; then set -a; . ./.env; set +a; fi
 serve: install build
-	$(BIN)/python manage.py collectstatic --no-input -v 0
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/gunicorn -c medway_send/gunicorn.conf.py
+	@$(LOAD_ENV); $(BIN)/python manage.py collectstatic --no-input -v 0
+	@$(LOAD_ENV); $(BIN)/python manage.py migrate --no-input
+	@$(LOAD_ENV); exec $(BIN)/gunicorn -c medway_send/gunicorn.conf.py
 
 superuser: install
 	$(DEV_ENV) $(BIN)/python manage.py createsuperuser

@@ -36,11 +36,14 @@ def _importmap_hashes(content):
     ]
 
 
-def build_policy(extra_script_sources=()):
+def build_policy(extra_script_sources=(), *, admin=False):
     """Return the Content-Security-Policy header value."""
     directives = dict(CONTENT_SECURITY_POLICY)
     if extra_script_sources:
         directives["script-src"] = [*directives["script-src"], *extra_script_sources]
+    if admin:
+        # The newsletter preview shows the email in a sandboxed frame of our own.
+        directives["frame-src"] = ["'self'"]
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
@@ -53,13 +56,14 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         extra = ()
+        admin = request.path.startswith("/admin/")
         if (
-            request.path.startswith("/admin/")
+            admin
             and response.get("Content-Type", "").startswith("text/html")
             and not response.streaming
         ):
             extra = _importmap_hashes(response.content)
-        response.setdefault("Content-Security-Policy", build_policy(extra))
+        response.setdefault("Content-Security-Policy", build_policy(extra, admin=admin))
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

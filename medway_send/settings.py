@@ -183,8 +183,34 @@ else:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("Set only one of EMAIL_USE_TLS and EMAIL_USE_SSL.")
-# Messages per second the newsletter worker may hand to the relay (0 = no limit).
+# --- The email worker (newsletter.mailer) ---------------------------------------------
+# Messages per second each worker process may hand to the relay (0 = no limit).
 EMAIL_RATE_LIMIT = env_float("EMAIL_RATE_LIMIT", 10.0, minimum=0)
+EMAIL_BATCH_SIZE = env_int("EMAIL_BATCH_SIZE", 20, minimum=1)
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8, minimum=1)
+EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30, minimum=1)
+EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 3600, minimum=1)
+# A message "sending" for longer than this is taken to be lost with its worker and re-queued.
+EMAIL_CLAIM_TIMEOUT_SECONDS = env_int("EMAIL_CLAIM_TIMEOUT_SECONDS", 300, minimum=1)
+
+# --- Newsletter sign-up ------------------------------------------------------------------
+# Seconds between two confirmation emails to one address, and how many a day at most.
+NEWSLETTER_CONFIRMATION_INTERVAL_SECONDS = env_int(
+    "NEWSLETTER_CONFIRMATION_INTERVAL_SECONDS", 120, minimum=0
+)
+NEWSLETTER_CONFIRMATIONS_PER_DAY = env_int("NEWSLETTER_CONFIRMATIONS_PER_DAY", 3, minimum=1)
+NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR = env_int("NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR", 20, minimum=1)
+# A form submitted faster than a person could type, or older than a day, is a robot's.
+NEWSLETTER_MIN_FORM_SECONDS = env_float("NEWSLETTER_MIN_FORM_SECONDS", 2.0, minimum=0)
+NEWSLETTER_MAX_FORM_AGE_SECONDS = env_int("NEWSLETTER_MAX_FORM_AGE_SECONDS", 86400, minimum=60)
+# Retention, as stated in the privacy notice.
+NEWSLETTER_PENDING_DAYS = 7
+NEWSLETTER_SUPPRESSION_DAYS = 365
+NEWSLETTER_OUTBOX_RETENTION_DAYS = 30
+# How many proxies in front of the site append to X-Forwarded-For (0: use the socket address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Where rate-limit counters live: the shared Redis cache if there is one, else the database.
+RATE_LIMIT_STORE = "cache" if REDIS_URL else "database"
 
 # --- Security ----------------------------------------------------------------------
 # Only trust X-Forwarded-Proto when a TLS-terminating proxy in front of us sets it;

@@ -1,16 +1,135 @@
-"""Newsletter pages."""
+"""Newsletter pages: sign up, check your email, confirm, unsubscribe.
 
+Links in emails open a page with a button; only the button's POST changes
+anything, because mail scanners open (GET) every link in an email.
+"""
+
+import logging
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.generic import TemplateView
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from newsletter import services
+from newsletter.consent import SIGNUP_WORDING
+from newsletter.forms import SignupForm, make_form_token
+from newsletter.ratelimit import client_ip, hit
+from newsletter.tokens import LinkExpired, LinkInvalid
+
+logger = logging.getLogger(__name__)
 
 
-class SignupView(TemplateView):
-    template_name = "newsletter/signup.html"
+def _page(request, template, title, *, status=200, **context):
+    crumbs = [("Home", reverse("strategy:overview")), ("Newsletter", reverse("newsletter:signup"))]
+    context.setdefault("breadcrumbs", [*crumbs, (title, None)])
+    return render(
+        request,
+        f"newsletter/{template}.html",
+        {"page_title": title, "meta_description": SIGNUP_WORDING, **context},
+        status=status,
+    )
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            page_title="Get news and updates by email",
-            meta_description="Sign up for email news and updates about Medway's SEND strategy.",
-            breadcrumbs=[("Home", reverse("strategy:overview")), ("Newsletter", None)],
-            **kwargs,
+
+def _local_path(value):
+    """A path on this site (where the reader came from), or "" for anything else."""
+    value = (value or "")[:200]
+    return value if value.startswith("/") and not value.startswith("//") else ""
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    """The sign-up form. Whatever happens to a valid address, the reply is the same."""
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.looks_automated():
+            logger.info("Newsletter sign-up ignored: honeypot or timing check failed")
+            return redirect("newsletter:check_email")
+        if not hit(
+            "signup-ip",
+            client_ip(request),
+            limit=settings.NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR,
+            window_seconds=3600,
+        ):
+            return _page(request, "rate_limited", "Too many sign-ups", status=429)
+        services.subscribe(
+            email=form.cleaned_data["email"],
+            signup_page=_local_path(request.POST.get("source")) or reverse("newsletter:signup"),
         )
+        return redirect("newsletter:check_email")
+    return _page(
+        request,
+        "signup",
+        "Get news and updates by email",
+        form=form,
+        form_token=make_form_token(),
+        signup_wording=SIGNUP_WORDING,
+        breadcrumbs=[("Home", reverse("strategy:overview")), ("Newsletter", None)],
+        source=_local_path(request.POST.get("source") or request.GET.get("from")),
+    )
+
+
+def check_email(request):
+    return _page(request, "check_email", "Check your email")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """GET shows a Confirm button; POST confirms."""
+    if request.method == "POST":
+        try:
+            services.confirm(token=token)
+        except LinkExpired:
+            return _page(request, "link_expired", "This link has expired")
+        except LinkInvalid:
+            return _page(request, "link_invalid", "This link does not work")
+        return redirect("newsletter:confirmed")
+    return _page(request, "confirm", "Confirm you want news and updates", token=token)
+
+
+def confirmed(request):
+    return _page(request, "confirmed", "You're signed up")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """GET shows an Unsubscribe button; POST unsubscribes."""
+    try:
+        subscriber = services.subscriber_for_unsubscribe(token)
+    except LinkInvalid:
+        return _page(request, "link_invalid", "This link does not work")
+    if request.method == "POST":
+        services.unsubscribe(token=token)
+        return redirect("newsletter:unsubscribed")
+    if subscriber is None or subscriber.status == subscriber.Status.UNSUBSCRIBED:
+        return redirect("newsletter:unsubscribed")
+    return _page(request, "unsubscribe", "Unsubscribe from news and updates", token=token)
+
+
+def unsubscribed(request):
+    return _page(request, "unsubscribed", "You've unsubscribed")
+
+
+@csrf_exempt
+@require_POST
+def one_click_unsubscribe(request, token):
+    """RFC 8058 one-click unsubscribe: a cookieless POST from the reader's mail app.
+
+    No CSRF token is possible here, and none is needed: the signed token in the
+    address is the proof, and unsubscribing twice is harmless.
+    """
+    try:
+        services.unsubscribe(token=token)
+    except LinkInvalid:
+        return HttpResponse(
+            "This unsubscribe link does not work.\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return HttpResponse("You have been unsubscribed.\n", content_type="text/plain; charset=utf-8")

@@ -22,7 +22,6 @@ from strategy.models import (
     VisionStatement,
 )
 
-
 # A link typed without a scheme is taken as https (Django 6's default).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 

@@ -29,7 +29,9 @@ def visible_text(html):
     """The words a reader would see in an HTML page, whitespace collapsed."""
     html = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", html)
     # Block-level tags separate words; inline ones (links, emphasis) do not.
-    html = re.sub(r"(?i)</?(p|li|ul|ol|h[1-6]|div|section|nav|br|dt|dd|tr|td|th)\b[^>]*>", " ", html)
+    html = re.sub(
+        r"(?i)</?(p|li|ul|ol|h[1-6]|div|section|nav|br|dt|dd|tr|td|th)\b[^>]*>", " ", html
+    )
     text = re.sub(r"<[^>]+>", "", html)
     text = (
         text.replace("&#x27;", "'")

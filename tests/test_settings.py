@@ -82,4 +82,6 @@ def test_forwarded_proto_is_trusted_only_when_configured():
     untrusted = run_manage("shell", "-c", code, **common)
     trusted = run_manage("shell", "-c", code, DJANGO_TRUST_X_FORWARDED_PROTO="true", **common)
     assert untrusted.stdout.strip().splitlines()[-1] == "None", untrusted.stderr
-    assert trusted.stdout.strip().splitlines()[-1] == "('HTTP_X_FORWARDED_PROTO', 'https')", trusted.stderr
+    assert trusted.stdout.strip().splitlines()[-1] == "('HTTP_X_FORWARDED_PROTO', 'https')", (
+        trusted.stderr
+    )

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from strategy.fields import RichTextField
+from medway_send.richtext import RichTextField
 from strategy.models.base import TimestampedModel
 from strategy.models.strategy import Ambition, Strategy
 

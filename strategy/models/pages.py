@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from strategy.fields import RichTextField
+from medway_send.richtext import RichTextField
 from strategy.models.base import TimestampedModel
 
 

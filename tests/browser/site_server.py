@@ -35,18 +35,10 @@ BUILD_DIR = REPO_ROOT / "static" / "build"
 DEMO_DATA_ARGS = ("--items", "12", "--updates", "2", "--news", "12")
 HOSTS = "127.0.0.1,localhost"
 
-# Variables from the caller's shell that would point the server somewhere else.
-_INHERITED_VARS_TO_DROP = (
-    "DATABASE_URL",
-    "REDIS_URL",
-    "EMAIL_HOST",
-    "EMAIL_BACKEND",
-    "GUNICORN_BIND",
-    "SITE_URL",
-    "DJANGO_SETTINGS_MODULE",
-    "DJANGO_TRUST_X_FORWARDED_PROTO",
-    "DJANGO_CSRF_TRUSTED_ORIGINS",
-)
+# Settings inherited from the caller's shell (or set by tests/settings.py inside pytest)
+# must not leak into the server: it runs on the production defaults plus what we set.
+_INHERITED_PREFIXES_TO_DROP = ("DJANGO_", "DATABASE_", "EMAIL_", "GUNICORN_", "REDIS_")
+_INHERITED_VARS_TO_DROP = {"SITE_URL", "HOST", "PORT", "WEB_CONCURRENCY", "DEFAULT_FROM_EMAIL"}
 
 
 class SiteStartError(RuntimeError):
@@ -58,7 +50,7 @@ class Site:
     """A running production-like server: ``url`` has no trailing slash."""
 
     url: str
-    env: dict[str, str]
+    env: dict[str, str] = field(repr=False)
     workdir: Path
     log_path: Path
     process: subprocess.Popen | None = field(default=None, repr=False)
@@ -90,7 +82,11 @@ def free_port() -> int:
 
 def production_env(workdir: Path, port: int) -> dict[str, str]:
     """The environment for manage.py and gunicorn: production settings, local plain HTTP."""
-    env = {k: v for k, v in os.environ.items() if k not in _INHERITED_VARS_TO_DROP}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in _INHERITED_VARS_TO_DROP and not name.startswith(_INHERITED_PREFIXES_TO_DROP)
+    }
     env.update(
         {
             "DJANGO_DEBUG": "false",

@@ -21,7 +21,9 @@ def test_every_page_works_without_javascript(new_context, site_paths):
             problems.append(f"{path}: HTTP {response.status if response else 'no response'}")
             continue
         # JavaScript really is off: GOV.UK Frontend never marked the body as supported.
-        if without_js.evaluate("() => document.body.classList.contains('govuk-frontend-supported')"):
+        if without_js.evaluate(
+            "() => document.body.classList.contains('govuk-frontend-supported')"
+        ):
             problems.append(f"{path}: scripts ran although JavaScript is disabled")
         plain = (without_js.evaluate(MAIN_TEXT) or "").strip()
         headings = without_js.evaluate(H1_TEXT)

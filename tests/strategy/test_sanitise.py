@@ -2,8 +2,8 @@
 
 import pytest
 
+from medway_send.richtext import sanitise_html
 from strategy.models import NewsPost
-from strategy.sanitise import sanitise_html
 from tests.factories import NewsPostFactory
 
 pytestmark = pytest.mark.django_db

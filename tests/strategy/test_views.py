@@ -34,18 +34,22 @@ def test_overview_has_a_contents_list_linking_to_each_section(client):
 def test_overview_shows_published_and_updated_dates(client):
     html = client.get("/").content.decode()
     today = datetime.date.today().strftime("%-d %B %Y")
-    assert f"Published <time" in html and f">{today}</time>" in html
+    assert "Published <time" in html and f">{today}</time>" in html
     assert "Last updated <time" in html
 
 
 def test_newsletter_call_to_action_on_every_page(client):
     for path in ["/", "/ambitions/", "/action-plan/", "/news/", "/privacy/"]:
-        assert 'href="/newsletter/"' in client.get(path).content.decode(), path
+        html = client.get(path).content.decode()
+        assert f'href="/newsletter/?from={path}"' in html, path
 
 
 def test_newsletter_prompt_links_the_words_sign_up(client):
     html = client.get("/").content.decode()
-    assert 'For more news and updates, <a class="govuk-link" href="/newsletter/">sign up to our newsletter</a>.' in html
+    assert (
+        'For more news and updates, <a class="govuk-link" href="/newsletter/">sign up to our newsletter</a>.'
+        in html
+    )
 
 
 def test_no_strategy_published_yet_gives_404_not_500(client):
@@ -62,7 +66,9 @@ def test_superseded_edition_has_a_banner_pointing_to_the_current_one(client):
     AmbitionFactory(strategy=old, slug="old-ambition", text="an older ambition")
     html = client.get("/editions/2019-to-2022/").content.decode()
     assert "It has been replaced." in html
-    assert 'href="/">Read the current strategy: Medway Local Area SEND Strategy 2022 to 2025' in html
+    assert (
+        'href="/">Read the current strategy: Medway Local Area SEND Strategy 2022 to 2025' in html
+    )
     ambition_html = client.get("/ambitions/old-ambition/").content.decode()
     assert "It has been replaced." in ambition_html
     assert "It has been replaced." not in client.get("/").content.decode()
@@ -143,9 +149,7 @@ def test_invalid_filters_show_an_error_summary_not_a_500(client, plan):
     assert "govuk-error-summary" in html and "There is a problem" in html
     assert "Choose a status from the list" in html
     assert "<title>Error: Action plan" in html
-    assert "<script>" not in html.split("</head>", 1)[1].replace(
-        '<script type="module"', ""
-    )
+    assert "<script>" not in html.split("</head>", 1)[1].replace('<script type="module"', "")
 
 
 def test_csv_download_respects_filters_and_guards_against_formulas(client, plan):
@@ -164,7 +168,9 @@ def test_json_download_includes_latest_progress(client, plan):
     ProgressUpdateFactory(
         action_item=plan["covid"], date=datetime.date(2024, 3, 1), what_we_said="Open 3 clinics"
     )
-    data = client.get("/action-plan/action-plan.json", {"ambition": "recovery-from-covid-19"}).json()
+    data = client.get(
+        "/action-plan/action-plan.json", {"ambition": "recovery-from-covid-19"}
+    ).json()
     assert data["strategy"] == "Medway Local Area SEND Strategy 2022 to 2025"
     assert [item["action"] for item in data["items"]] == ["Recovery clinics"]
     assert data["items"][0]["latest_update_date"] == "2024-03-01"
@@ -210,7 +216,9 @@ def test_future_news_is_hidden_everywhere(client):
     from django.utils import timezone
 
     NewsPostFactory(
-        slug="embargoed", title="Embargoed", published_at=timezone.now() + datetime.timedelta(days=2)
+        slug="embargoed",
+        title="Embargoed",
+        published_at=timezone.now() + datetime.timedelta(days=2),
     )
     assert client.get("/news/embargoed/").status_code == 404
     assert "Embargoed" not in client.get("/news/").content.decode()

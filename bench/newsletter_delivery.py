@@ -1,0 +1,181 @@
+"""How fast the outbox worker delivers a big queue to an SMTP server, end to end.
+
+    .venv/bin/python bench/newsletter_delivery.py [--count 10000] [--database-url URL]
+                                                  [--workers 1] [--batch-size 10]
+
+Without --database-url it starts a throwaway PostgreSQL cluster on port 54339
+(scripts/test-postgres.sh, apart from the test suite's) and removes it at the
+end. It queues --count emails, runs real `manage.py run_email_worker --rate 0`
+processes against a local SMTP sink, and prints one line: messages, seconds,
+messages a second, failures, and duplicates (by Message-ID). The time includes
+starting the worker processes. Point --database-url only at a throwaway
+database: earlier benchmark rows are deleted, and anything else queued there
+is sent too.
+"""
+
+import argparse
+import collections
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # for medway_send, newsletter and tests.newsletter.smtp_sink
+
+BENCH_POSTGRES = {"PGTEST_PORT": "54339", "PGTEST_DIR": "/tmp/medway-send-bench-pg"}
+KIND = "bench"
+
+
+def postgres(action):
+    """Start or stop the benchmark's own PostgreSQL cluster; "start" returns its URL."""
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "test-postgres.sh"), action],
+        env={**os.environ, **BENCH_POSTGRES},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def django_env(database_url):
+    """Environment for this process and the workers: production settings, this database."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "medway_send.settings",
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "true",
+    }
+
+
+def worker_env(env, sink_port):
+    # Debug off, as in production: with it on, Django keeps every query in memory.
+    return {
+        **env,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(sink_port),
+        "EMAIL_USE_TLS": "false",
+        "EMAIL_USE_SSL": "false",
+        "EMAIL_HOST_USER": "",
+        "EMAIL_HOST_PASSWORD": "",
+    }
+
+
+def queue_messages(count):
+    """Put ``count`` emails in the outbox, as one committed bulk insert; return the count."""
+    from newsletter.models import OutboundEmail
+
+    OutboundEmail.objects.filter(kind=KIND).delete()
+    OutboundEmail.objects.bulk_create(
+        (
+            OutboundEmail(
+                kind=KIND,
+                to_email=f"reader{n}@example.com",
+                subject="News and updates from Medway's SEND strategy",
+                body_text="A typical short newsletter.\n\n" + "Some news. " * 150,
+                body_html="<p>A typical short newsletter.</p>" + "<p>Some news.</p>" * 150,
+                headers={"List-Unsubscribe": f"<https://example.com/unsubscribe/{n}>"},
+            )
+            for n in range(count)
+        ),
+        batch_size=1000,
+    )
+    return count
+
+
+def outbox_counts():
+    """Rows in the outbox by status (every queue model)."""
+    from newsletter.mailer import queue_models
+
+    counts = collections.Counter()
+    for model in queue_models():
+        for status in model._default_manager.values_list("status", flat=True):
+            counts[status] += 1
+    return counts
+
+
+def wait_until_delivered(workers, timeout):
+    """Wait until nothing is queued or sending; fail if a worker dies first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        counts = outbox_counts()
+        if not counts["queued"] and not counts["sending"]:
+            return counts
+        for worker in workers:
+            if worker.poll() is not None:
+                raise SystemExit(f"a worker exited early with status {worker.returncode}")
+        if time.monotonic() > deadline:
+            raise SystemExit(f"not finished after {timeout:.0f} s: {dict(counts)}")
+        time.sleep(0.1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10000, help="emails to send")
+    parser.add_argument("--database-url", help="a throwaway PostgreSQL database to use")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument("--batch-size", type=int, default=10, help="rows each worker claims")
+    args = parser.parse_args()
+
+    own_postgres = not args.database_url
+    database_url = args.database_url or postgres("start")
+    workers = []
+    sink = None
+    try:
+        env = django_env(database_url)
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True)
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        from tests.newsletter.smtp_sink import SmtpSink
+
+        queue_messages(args.count)
+        sink = SmtpSink().start()
+        logs = Path(tempfile.mkdtemp(prefix="medway-send-bench-"))
+        command = [*manage, "run_email_worker", "--rate", "0", "--batch-size", str(args.batch_size)]
+        started = time.monotonic()
+        for n in range(args.workers):
+            log = (logs / f"worker{n}.log").open("w")
+            workers.append(
+                subprocess.Popen(
+                    command, env=worker_env(env, sink.port), stdout=log, stderr=subprocess.STDOUT
+                )
+            )
+        counts = wait_until_delivered(workers, timeout=60 + args.count / 20)
+        elapsed = time.monotonic() - started
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=30)
+
+        message_ids = [message["Message-ID"] for message in sink.snapshot()]
+        duplicates = len(message_ids) - len(set(message_ids))
+        print(
+            f"newsletter delivery: {args.count} messages in {elapsed:.1f} s "
+            f"({args.count / elapsed:.0f} msg/s), {counts['failed']} failed, "
+            f"{duplicates} duplicates"
+        )
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        if sink is not None:
+            sink.stop()
+        if own_postgres:
+            postgres("stop")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""People who asked for news and updates, and the record of what they agreed to."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+def normalise_email(address):
+    """Trim the address and lower-case its domain (the part before @ is left alone)."""
+    address = (address or "").strip()
+    local, at, domain = address.rpartition("@")
+    return f"{local}@{domain.lower()}" if at else address
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def confirmed(self):
+        """People who confirmed and have not unsubscribed: the only ones we send issues to."""
+        return self.filter(status=Subscriber.Status.CONFIRMED)
+
+    def for_email(self, address):
+        """The subscriber with this address, compared without regard to case."""
+        return self.alias(email_lower=Lower("email")).filter(
+            email_lower=normalise_email(address).lower()
+        )
+
+
+class Subscriber(models.Model):
+    """One email address on the newsletter list, in one of three states.
+
+    An address is never stored twice, whatever its case (a database
+    constraint). Nothing about the person is kept beyond the address and the
+    consent record: no names, no IP addresses.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField("email address", max_length=254)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
+    signed_up_at = models.DateTimeField(default=timezone.now)
+    signup_page = models.CharField(
+        max_length=200, blank=True, help_text="The page the person signed up from."
+    )
+    signup_wording_version = models.CharField(
+        max_length=40, help_text="Which version of the sign-up wording they saw."
+    )
+    privacy_notice_version = models.CharField(
+        max_length=40, help_text="Which version of the privacy notice applied."
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # Limits on confirmation emails to one address: at most a few a day, and
+    # not two within minutes (a double click, or many tabs, sends one).
+    last_confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmation_window_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmations_in_window = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_up_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="subscriber_email_unique_ignoring_case",
+                violation_error_message="This address is already on the list.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "confirmed", "unsubscribed"]),
+                name="subscriber_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "signed_up_at"])]
+
+    def __str__(self):
+        return self.email
+
+
+class ConsentEvent(models.Model):
+    """A dated entry in one subscriber's consent record."""
+
+    class Kind(models.TextChoices):
+        SIGNED_UP = "signed_up", "Signed up"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind)
+    at = models.DateTimeField(default=timezone.now)
+    signup_page = models.CharField(max_length=200, blank=True)
+    signup_wording_version = models.CharField(max_length=40, blank=True)
+    privacy_notice_version = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%d %B %Y %H:%M}"
+
+
+class RateLimitCounter(models.Model):
+    """How many times a key (such as a hashed client address) was seen in a time window.
+
+    Kept in the database so the limit holds across every web process and
+    machine; expired rows are removed by purge_newsletter_data.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -1,0 +1,249 @@
+"""The newsletter's multi-step operations: each one transaction, each email via the outbox.
+
+An email is queued in the same transaction as the change that causes it, so a
+change that is rolled back sends nothing and a committed one is never lost.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from newsletter import emails
+from newsletter.consent import PRIVACY_NOTICE_VERSION, SIGNUP_WORDING_VERSION
+from newsletter.mailer import queue_email
+from newsletter.models import (
+    ConsentEvent,
+    Delivery,
+    NewsletterIssue,
+    OutboundEmail,
+    RateLimitCounter,
+    Subscriber,
+)
+from newsletter.models.subscribers import normalise_email
+from newsletter.tokens import LinkExpired, LinkInvalid, read_confirm_token, read_unsubscribe_token
+
+
+class AlreadySent(Exception):
+    """The newsletter issue has already been sent; it can only be sent once."""
+
+
+def _locked_subscriber(email):
+    return Subscriber.objects.select_for_update().for_email(email).first()
+
+
+def _may_send_confirmation(subscriber, now):
+    """At most a few emails a day to one address, and not two within minutes."""
+    interval = datetime.timedelta(seconds=settings.NEWSLETTER_CONFIRMATION_INTERVAL_SECONDS)
+    if (
+        subscriber.last_confirmation_sent_at
+        and now - subscriber.last_confirmation_sent_at < interval
+    ):
+        return False
+    window_start = subscriber.confirmation_window_started_at
+    if window_start is None or now - window_start >= datetime.timedelta(days=1):
+        subscriber.confirmation_window_started_at = now
+        subscriber.confirmations_in_window = 0
+    if subscriber.confirmations_in_window >= settings.NEWSLETTER_CONFIRMATIONS_PER_DAY:
+        return False
+    subscriber.confirmations_in_window += 1
+    subscriber.last_confirmation_sent_at = now
+    return True
+
+
+def _record_signup(subscriber, *, signup_page, now):
+    subscriber.status = Subscriber.Status.PENDING
+    subscriber.signed_up_at = now
+    subscriber.signup_page = signup_page
+    subscriber.signup_wording_version = SIGNUP_WORDING_VERSION
+    subscriber.privacy_notice_version = PRIVACY_NOTICE_VERSION
+    subscriber.confirmed_at = None
+    subscriber.unsubscribed_at = None
+    subscriber.save()
+    ConsentEvent.objects.create(
+        subscriber=subscriber,
+        kind=ConsentEvent.Kind.SIGNED_UP,
+        at=now,
+        signup_page=signup_page,
+        signup_wording_version=SIGNUP_WORDING_VERSION,
+        privacy_notice_version=PRIVACY_NOTICE_VERSION,
+    )
+
+
+@transaction.atomic
+def subscribe(*, email, signup_page="", now=None):
+    """Sign up ``email``; return what was queued: "confirmation", "already_subscribed" or None.
+
+    The caller shows the same page whatever this returns, so nobody can find
+    out from the website whether an address is subscribed.
+    """
+    now = now or timezone.now()
+    email = normalise_email(email)
+    subscriber = _locked_subscriber(email)
+    if subscriber is None:
+        try:
+            with transaction.atomic():
+                subscriber = Subscriber.objects.create(email=email, signed_up_at=now)
+        except IntegrityError:
+            # Someone signed the same address up at the same moment; use theirs.
+            subscriber = _locked_subscriber(email)
+        else:
+            _record_signup(subscriber, signup_page=signup_page, now=now)
+    elif subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        _record_signup(subscriber, signup_page=signup_page, now=now)
+
+    allowed = _may_send_confirmation(subscriber, now)
+    subscriber.save()
+    if not allowed:
+        return None
+    if subscriber.status == Subscriber.Status.CONFIRMED:
+        content, kind = emails.already_subscribed_email(subscriber), "already_subscribed"
+    else:
+        content, kind = emails.confirmation_email(subscriber), "confirmation"
+    queue_email(
+        to=subscriber.email,
+        subject=content["subject"],
+        text=content["text"],
+        html=content["html"],
+        kind=kind,
+    )
+    return kind
+
+
+@transaction.atomic
+def confirm(*, token, now=None):
+    """Confirm the sign-up a link was sent for; return the subscriber.
+
+    Raises LinkExpired or LinkInvalid. A link for an earlier sign-up (before the
+    person unsubscribed and signed up again) no longer confirms anything.
+    """
+    now = now or timezone.now()
+    public_id, signed_up_at = read_confirm_token(token)
+    subscriber = Subscriber.objects.select_for_update().filter(public_id=public_id).first()
+    if subscriber is None:
+        raise LinkInvalid
+    if subscriber.status == Subscriber.Status.CONFIRMED:
+        return subscriber
+    if (
+        subscriber.status != Subscriber.Status.PENDING
+        or int(subscriber.signed_up_at.timestamp()) != signed_up_at
+    ):
+        raise LinkExpired
+    subscriber.status = Subscriber.Status.CONFIRMED
+    subscriber.confirmed_at = now
+    subscriber.save(update_fields=["status", "confirmed_at"])
+    ConsentEvent.objects.create(subscriber=subscriber, kind=ConsentEvent.Kind.CONFIRMED, at=now)
+    return subscriber
+
+
+def subscriber_for_unsubscribe(token):
+    """The subscriber an unsubscribe link is for, or None if they are no longer on the list."""
+    public_id = read_unsubscribe_token(token)
+    return Subscriber.objects.filter(public_id=public_id).first()
+
+
+@transaction.atomic
+def unsubscribe(*, token, now=None):
+    """Take the link's subscriber off the list at once, even mid-send. Safe to repeat.
+
+    Raises LinkInvalid for a tampered link; an erased subscriber is simply gone.
+    """
+    now = now or timezone.now()
+    public_id = read_unsubscribe_token(token)
+    subscriber = Subscriber.objects.select_for_update().filter(public_id=public_id).first()
+    if subscriber is None or subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        return subscriber
+    subscriber.status = Subscriber.Status.UNSUBSCRIBED
+    subscriber.unsubscribed_at = now
+    subscriber.save(update_fields=["status", "unsubscribed_at"])
+    ConsentEvent.objects.create(subscriber=subscriber, kind=ConsentEvent.Kind.UNSUBSCRIBED, at=now)
+    Delivery.objects.filter(subscriber=subscriber, status=Delivery.Status.QUEUED).update(
+        status=Delivery.Status.CANCELLED
+    )
+    return subscriber
+
+
+@transaction.atomic
+def send_issue(*, issue_id, user=None, now=None):
+    """Queue ``issue`` for every confirmed subscriber; return how many. Only ever once."""
+    now = now or timezone.now()
+    issue = NewsletterIssue.objects.select_for_update().get(pk=issue_id)
+    if not issue.can_be_sent:
+        raise AlreadySent
+    subscriber_ids = list(Subscriber.objects.confirmed().values_list("pk", flat=True))
+    Delivery.objects.bulk_create(
+        (Delivery(issue=issue, subscriber_id=pk, next_attempt_at=now) for pk in subscriber_ids),
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    issue.status = NewsletterIssue.Status.SENDING
+    issue.send_started_at = now
+    issue.sent_by = user
+    issue.recipient_count = len(subscriber_ids)
+    issue.save(update_fields=["status", "send_started_at", "sent_by", "recipient_count"])
+    return issue.recipient_count
+
+
+@transaction.atomic
+def send_test(*, issue, to):
+    """Queue a copy of ``issue`` to one address (a member of staff), marked as a test."""
+    content = emails.issue_content(issue)
+    return queue_email(
+        to=to,
+        subject=f"[Test] {content['subject']}",
+        text=content["text"],
+        html=content["html"],
+        headers=content["headers"],
+        kind="newsletter_test",
+    )
+
+
+@transaction.atomic
+def erase(*, subscriber):
+    """Remove every trace of a person: subscriber, consent record and emails to them."""
+    OutboundEmail.objects.filter(to_email__iexact=subscriber.email).delete()
+    subscriber.delete()
+
+
+@transaction.atomic
+def purge(*, now=None):
+    """Delete what the privacy notice says we no longer keep; return counts by kind."""
+    now = now or timezone.now()
+    days = datetime.timedelta
+    # Unconfirmed addresses go 7 days after the last confirmation email we sent.
+    pending_cutoff = now - days(days=settings.NEWSLETTER_PENDING_DAYS)
+    pending = Subscriber.objects.filter(
+        Q(last_confirmation_sent_at__isnull=True) | Q(last_confirmation_sent_at__lt=pending_cutoff),
+        status=Subscriber.Status.PENDING,
+        signed_up_at__lt=pending_cutoff,
+    )
+    unsubscribed = Subscriber.objects.filter(
+        status=Subscriber.Status.UNSUBSCRIBED,
+        unsubscribed_at__lt=now - days(days=settings.NEWSLETTER_SUPPRESSION_DAYS),
+    )
+    finished = OutboundEmail.objects.exclude(
+        status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING]
+    ).filter(created_at__lt=now - days(days=settings.NEWSLETTER_OUTBOX_RETENTION_DAYS))
+    return {
+        "unconfirmed sign-ups": pending.delete()[1].get("newsletter.Subscriber", 0),
+        "old unsubscribes": unsubscribed.delete()[1].get("newsletter.Subscriber", 0),
+        "sent emails": finished.delete()[0],
+        "rate-limit counters": RateLimitCounter.objects.filter(expires_at__lt=now).delete()[0],
+    }
+
+
+__all__ = [
+    "AlreadySent",
+    "LinkExpired",
+    "LinkInvalid",
+    "confirm",
+    "erase",
+    "purge",
+    "send_issue",
+    "send_test",
+    "subscribe",
+    "subscriber_for_unsubscribe",
+    "unsubscribe",
+]

@@ -1,0 +1,153 @@
+"""With the Content Security Policy enforced, every page runs its scripts cleanly.
+
+Chromium reports CSP violations (and failed loads, and script errors) on the console,
+so listening to console messages catches a policy that blocks our own files as well
+as markup that needs inline script or style.
+"""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from .site_server import MANAGE_PY, REPO_ROOT
+
+pytestmark = pytest.mark.browser
+
+
+class ConsoleWatcher:
+    """Collect console errors, CSP reports, failed loads and uncaught exceptions."""
+
+    def __init__(self, page, *, ignore_missing_favicon: bool = False):
+        self.page = page
+        self.ignore_missing_favicon = ignore_missing_favicon
+        self.problems: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", self._on_pageerror)
+        page.on("response", self._on_response)
+        page.on("requestfailed", self._on_requestfailed)
+
+    def _is_favicon(self, url: str) -> bool:
+        return self.ignore_missing_favicon and urlsplit(url).path == "/favicon.ico"
+
+    def _on_console(self, msg):
+        text = msg.text
+        if msg.type == "error" or "Content Security Policy" in text:
+            if self._is_favicon(msg.location.get("url", "")):
+                return
+            where = msg.location.get("url") or ""
+            self.problems.append(f"console {msg.type}: {text}" + (f" [{where}]" if where else ""))
+
+    def _on_pageerror(self, error):
+        self.problems.append(f"uncaught exception: {error}")
+
+    def _on_response(self, response):
+        if (
+            response.status >= 400
+            and response.request.resource_type != "document"
+            and not self._is_favicon(response.url)
+        ):
+            self.problems.append(f"HTTP {response.status} for {response.url}")
+
+    def _on_requestfailed(self, request):
+        self.problems.append(f"request failed: {request.url} ({request.failure})")
+
+    def take(self) -> list[str]:
+        problems, self.problems = self.problems, []
+        return problems
+
+
+def load(page, watcher: ConsoleWatcher, path: str) -> tuple[object, list[str]]:
+    response = page.goto(path, wait_until="load")
+    # Module scripts run before "load"; a round trip lets their console messages arrive.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")
+    problems = [f"{path}: {p}" for p in watcher.take()]
+    if response is None or response.status != 200:
+        problems.append(f"{path}: HTTP {response.status if response else 'no response'}")
+    return response, problems
+
+
+def test_csp_allows_everything_the_pages_use(new_context, site_paths):
+    context = new_context()  # CSP enforced: no bypass_csp
+    page = context.new_page()
+    watcher = ConsoleWatcher(page)
+    problems = []
+    for path in site_paths:
+        response, page_problems = load(page, watcher, path)
+        problems += page_problems
+        if response is None:
+            continue
+        csp = response.headers.get("content-security-policy", "")
+        if "script-src 'self'" not in csp or "unsafe-inline" in csp or "unsafe-eval" in csp:
+            problems.append(f"{path}: weak or missing Content-Security-Policy: {csp!r}")
+        if not page.evaluate("() => document.body.classList.contains('govuk-frontend-supported')"):
+            problems.append(f"{path}: GOV.UK Frontend JavaScript did not run")
+    assert not problems, "Console/CSP problems:\n" + "\n".join(problems)
+    # Public pages are cookie-free (no consent banner needed, nothing to track).
+    cookies = context.cookies()
+    assert cookies == [], "public pages set cookies: " + ", ".join(
+        f"{c['name']} (from {c['domain']}{c['path']})" for c in cookies
+    )
+
+
+def test_admin_login_page_has_no_csp_errors(new_page):
+    page = new_page()
+    # Django's admin templates have no <link rel=icon>, so Chromium asks for /favicon.ico.
+    watcher = ConsoleWatcher(page, ignore_missing_favicon=True)
+    response, problems = load(page, watcher, "/admin/login/")
+    assert not problems, "\n".join(problems)
+    assert page.locator("input[name=username]").count() == 1
+    assert "default-src 'none'" in response.headers.get("content-security-policy", "")
+
+
+def test_admin_rich_text_editor_runs_under_the_csp(new_page, live_site):
+    """The editor's inline import map is allowed by hash; nothing else inline is needed."""
+    username, password = f"csp-{secrets.token_hex(4)}", secrets.token_urlsafe(24)
+    subprocess.run(
+        [sys.executable, str(MANAGE_PY), "createsuperuser", "--no-input", "--username", username]
+        + ["--email", f"{username}@example.com"],
+        cwd=REPO_ROOT,
+        env={**live_site.env, "DJANGO_SUPERUSER_PASSWORD": password},
+        check=True,
+        capture_output=True,
+    )
+    page = new_page()
+    watcher = ConsoleWatcher(page, ignore_missing_favicon=True)
+    page.goto("/admin/login/?next=/admin/strategy/newspost/add/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    assert urlsplit(page.url).path == "/admin/strategy/newspost/add/", page.url
+    try:
+        page.wait_for_selector(".ProseMirror", state="attached", timeout=5_000)
+        editor_started = True
+    except PlaywrightTimeoutError:
+        editor_started = False
+    page.evaluate("() => new Promise(r => setTimeout(r, 100))")
+    problems = watcher.take()
+    if not editor_started:
+        problems.append("the rich-text editor (.ProseMirror) never started")
+    assert not problems, "/admin/strategy/newspost/add/:\n" + "\n".join(problems)
+
+
+def test_an_inline_script_would_be_reported(new_page):
+    """The watcher sees CSP violations: an inline script injected on a page is blocked."""
+    page = new_page()
+    watcher = ConsoleWatcher(page)
+    page.goto("/")
+    watcher.take()
+    page.evaluate(
+        """() => { const s = document.createElement('script');
+                   s.textContent = 'window.__inlineRan = true';
+                   document.body.append(s); }"""
+    )
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => window.__inlineRan") is None
+    problems = watcher.take()
+    assert any("Content Security Policy" in p for p in problems), problems
