@@ -12,8 +12,8 @@ export PGTEST_PORT
 # Development defaults for `make run`; production sets these in the environment.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: run serve install build migrate superuser demo-data test test-sqlite test-postgres \
-        test-browser lint format bench clean
+.PHONY: run serve worker install build migrate superuser demo-data test test-sqlite \
+        test-postgres test-browser lint format bench clean
 
 ## Set-up ----------------------------------------------------------------------
 $(BIN)/python:
@@ -41,12 +41,16 @@ migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 
 ## Running ---------------------------------------------------------------------
+# The development server and the email worker together; Ctrl+C stops both.
 run: install build migrate
 	@echo ""
 	@echo "  Medway SEND Strategy: http://127.0.0.1:$(PORT)/"
 	@echo "  Admin: http://127.0.0.1:$(PORT)/admin/  (create a login with: make superuser)"
-	@echo "  Emails are written to var/mail/ unless EMAIL_HOST is set."
+	@if [ -n "$$EMAIL_HOST" ]; then echo "  Emails go out through $$EMAIL_HOST."; \
+	 else echo "  Emails are written to files in var/mail/ (set EMAIL_HOST to send them)."; fi
 	@echo ""
+	@$(DEV_ENV) $(BIN)/python manage.py run_email_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production: gunicorn with the environment's settings (DJANGO_DEBUG off).
@@ -56,6 +60,10 @@ serve: install build
 	@$(LOAD_ENV); $(BIN)/python manage.py collectstatic --no-input -v 0
 	@$(LOAD_ENV); $(BIN)/python manage.py migrate --no-input
 	@$(LOAD_ENV); exec $(BIN)/gunicorn -c medway_send/gunicorn.conf.py
+
+# The email worker on its own (production: run one or more beside `make serve`).
+worker: install
+	@$(LOAD_ENV); exec $(BIN)/python manage.py run_email_worker
 
 superuser: install
 	$(DEV_ENV) $(BIN)/python manage.py createsuperuser
@@ -94,6 +102,8 @@ format: install
 
 bench: install build
 	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/newsletter_delivery.py
+	$(BIN)/python bench/signup_load.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles

@@ -1,7 +1,7 @@
 """How fast the outbox worker delivers a big queue to an SMTP server, end to end.
 
     .venv/bin/python bench/newsletter_delivery.py [--count 10000] [--database-url URL]
-                                                  [--workers 1] [--batch-size 10]
+                                                  [--workers 1] [--batch-size N]
 
 Without --database-url it starts a throwaway PostgreSQL cluster on port 54339
 (scripts/test-postgres.sh, apart from the test suite's) and removes it at the
@@ -17,6 +17,7 @@ import argparse
 import collections
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -94,12 +95,14 @@ def queue_messages(count):
 
 def outbox_counts():
     """Rows in the outbox by status (every queue model)."""
+    from django.db.models import Count
+
     from newsletter.mailer import queue_models
 
     counts = collections.Counter()
     for model in queue_models():
-        for status in model._default_manager.values_list("status", flat=True):
-            counts[status] += 1
+        rows = model._default_manager.values_list("status").annotate(n=Count("pk"))
+        counts.update(dict(rows.order_by()))
     return counts
 
 
@@ -123,13 +126,17 @@ def main():
     parser.add_argument("--count", type=int, default=10000, help="emails to send")
     parser.add_argument("--database-url", help="a throwaway PostgreSQL database to use")
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
-    parser.add_argument("--batch-size", type=int, default=10, help="rows each worker claims")
+    parser.add_argument(
+        "--batch-size", type=int, help="rows each worker claims (default: EMAIL_BATCH_SIZE)"
+    )
     args = parser.parse_args()
 
     own_postgres = not args.database_url
     database_url = args.database_url or postgres("start")
     workers = []
     sink = None
+    logs = Path(tempfile.mkdtemp(prefix="medway-send-bench-"))
+    finished = False
     try:
         env = django_env(database_url)
         manage = [sys.executable, str(ROOT / "manage.py")]
@@ -142,8 +149,9 @@ def main():
 
         queue_messages(args.count)
         sink = SmtpSink().start()
-        logs = Path(tempfile.mkdtemp(prefix="medway-send-bench-"))
-        command = [*manage, "run_email_worker", "--rate", "0", "--batch-size", str(args.batch_size)]
+        command = [*manage, "run_email_worker", "--rate", "0"]
+        if args.batch_size:
+            command += ["--batch-size", str(args.batch_size)]
         started = time.monotonic()
         for n in range(args.workers):
             log = (logs / f"worker{n}.log").open("w")
@@ -166,6 +174,7 @@ def main():
             f"({args.count / elapsed:.0f} msg/s), {counts['failed']} failed, "
             f"{duplicates} duplicates"
         )
+        finished = True
     finally:
         for worker in workers:
             if worker.poll() is None:
@@ -175,6 +184,10 @@ def main():
             sink.stop()
         if own_postgres:
             postgres("stop")
+        if finished:
+            shutil.rmtree(logs)
+        else:
+            print(f"worker logs kept in {logs}", file=sys.stderr)
 
 
 if __name__ == "__main__":

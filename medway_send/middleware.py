@@ -44,6 +44,9 @@ def build_policy(extra_script_sources=(), *, admin=False):
     if admin:
         # The newsletter preview shows the email in a sandboxed frame of our own.
         directives["frame-src"] = ["'self'"]
+        # The rich text editor styles its toolbar with inline styles. Styles cannot
+        # run code, and this applies to signed-in staff pages only, never public ones.
+        directives["style-src"] = ["'self'", "'unsafe-inline'"]
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 

@@ -77,7 +77,10 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_all_view)
-        return [path("export.csv", export, name="newsletter_subscriber_export"), *super().get_urls()]
+        return [
+            path("export.csv", export, name="newsletter_subscriber_export"),
+            *super().get_urls(),
+        ]
 
     def export_all_view(self, request):
         if not self.has_view_permission(request):

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -46,6 +46,7 @@ PERIODIC_JOBS = []
 
 SWEEP_INTERVAL_SECONDS = 30
 PERIODIC_JOB_INTERVAL_SECONDS = 60
+DATABASE_RETRY_SECONDS = 5
 
 
 def queue_email(*, to, subject, text, html="", headers=None, kind):
@@ -250,7 +251,7 @@ def _record(message, **fields):
     )
     if not updated:
         logger.warning(
-            "%s %s was re-queued while this worker was sending it; outcome not recorded",
+            "%s %s changed while being sent (swept, cancelled or deleted); outcome not recorded",
             message._meta.label,
             message.pk,
         )
@@ -323,6 +324,10 @@ def send_batch(messages, *, connection, pacer, stop_event=None, now=None):
             summary.cancelled += 1
             continue
         pacer.wait()
+        if stop_event is not None and stop_event.is_set():
+            # Asked to stop while waiting for our turn: this one was not sent either.
+            summary.released += release(messages[index:], now=now)
+            break
         try:
             connection.open()
             accepted = connection.send_messages([email])
@@ -372,6 +377,32 @@ def _fresh_database_connection():
         close_old_connections()
 
 
+def _serve_queues(*, batch_size, remaining, mail_connection, pacer, stop_event):
+    """Claim and send up to one batch from each queue model in turn; return how many.
+
+    ``remaining`` caps the total (None for no cap).
+    """
+    claimed = 0
+    for model in queue_models():
+        size = batch_size if remaining is None else min(batch_size, remaining - claimed)
+        if stop_event.is_set() or size <= 0:
+            break
+        batch = claim_batch(model, batch_size=size)
+        if not batch:
+            continue
+        started = time.monotonic()
+        summary = send_batch(batch, connection=mail_connection, pacer=pacer, stop_event=stop_event)
+        logger.info(
+            "%s: %d claimed, %s in %.2f s",
+            model._meta.label,
+            len(batch),
+            summary,
+            time.monotonic() - started,
+        )
+        claimed += len(batch)
+    return claimed
+
+
 def run_worker(
     *,
     once=False,
@@ -387,54 +418,47 @@ def run_worker(
     ``once`` returns as soon as nothing is due (tests, cron). ``max_messages``
     stops after that many claimed rows. ``rate`` (messages a second, 0 for no
     limit) and ``claim_timeout`` (seconds) override EMAIL_RATE_LIMIT and
-    EMAIL_CLAIM_TIMEOUT_SECONDS.
+    EMAIL_CLAIM_TIMEOUT_SECONDS. A database outage is waited out, not fatal.
     """
     stop_event = stop_event or threading.Event()
     batch_size = batch_size or _setting("EMAIL_BATCH_SIZE", 10)
     rate = _setting("EMAIL_RATE_LIMIT", 10.0) if rate is None else rate
-    timeout = (
-        _setting("EMAIL_CLAIM_TIMEOUT_SECONDS", 300) if claim_timeout is None else claim_timeout
-    )
+    if claim_timeout is None:
+        claim_timeout = _setting("EMAIL_CLAIM_TIMEOUT_SECONDS", 300)
     # Sweep at least as often as the timeout, so a short timeout acts quickly.
-    sweep_every = min(SWEEP_INTERVAL_SECONDS, timeout)
+    sweep_every = min(SWEEP_INTERVAL_SECONDS, claim_timeout)
     pacer = Pacer(rate, sleep=stop_event.wait)
     mail_connection = get_connection()
     last_sweep = last_jobs = float("-inf")
     handled = 0
     try:
         while not stop_event.is_set():
-            _fresh_database_connection()
-            if time.monotonic() - last_sweep >= sweep_every:
-                requeue_stuck(timeout_seconds=timeout)
-                last_sweep = time.monotonic()
-            if time.monotonic() - last_jobs >= PERIODIC_JOB_INTERVAL_SECONDS:
-                run_periodic_jobs()
-                last_jobs = time.monotonic()
-            claimed = 0
-            for model in queue_models():
-                if stop_event.is_set():
-                    break
-                size = (
-                    batch_size if max_messages is None else min(batch_size, max_messages - handled)
+            if max_messages is not None and handled >= max_messages:
+                break
+            try:
+                _fresh_database_connection()
+                if time.monotonic() - last_sweep >= sweep_every:
+                    requeue_stuck(timeout_seconds=claim_timeout)
+                    last_sweep = time.monotonic()
+                if time.monotonic() - last_jobs >= PERIODIC_JOB_INTERVAL_SECONDS:
+                    run_periodic_jobs()
+                    last_jobs = time.monotonic()
+                claimed = _serve_queues(
+                    batch_size=batch_size,
+                    remaining=None if max_messages is None else max_messages - handled,
+                    mail_connection=mail_connection,
+                    pacer=pacer,
+                    stop_event=stop_event,
                 )
-                batch = claim_batch(model, batch_size=size)
-                if not batch:
-                    continue
-                started = time.monotonic()
-                summary = send_batch(
-                    batch, connection=mail_connection, pacer=pacer, stop_event=stop_event
-                )
-                logger.info(
-                    "%s: %d claimed, %s in %.2f s",
-                    model._meta.label,
-                    len(batch),
-                    summary,
-                    time.monotonic() - started,
-                )
-                claimed += len(batch)
-                handled += len(batch)
-                if max_messages is not None and handled >= max_messages:
-                    return handled
+            except DatabaseError:
+                if connection.in_atomic_block:
+                    raise  # the caller's transaction is broken; only the caller can recover
+                # Rows in flight stay "sending" and are swept later: nothing is lost.
+                logger.exception("database error; trying again in %d s", DATABASE_RETRY_SECONDS)
+                close_quietly(mail_connection)
+                stop_event.wait(DATABASE_RETRY_SECONDS)
+                continue
+            handled += claimed
             if not claimed:
                 # Idle: don't hold a relay connection open for nothing.
                 close_quietly(mail_connection)

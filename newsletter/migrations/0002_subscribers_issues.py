@@ -9,97 +9,266 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('newsletter', '0001_outbox'),
+        ("newsletter", "0001_outbox"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RateLimitCounter',
+            name="RateLimitCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120, unique=True)),
-                ('count', models.PositiveIntegerField(default=0)),
-                ('expires_at', models.DateTimeField(db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=120, unique=True)),
+                ("count", models.PositiveIntegerField(default=0)),
+                ("expires_at", models.DateTimeField(db_index=True)),
             ],
         ),
         migrations.CreateModel(
-            name='NewsletterIssue',
+            name="NewsletterIssue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(help_text="The email's subject line. Say what the news is, in plain words.", max_length=150)),
-                ('body', models.TextField(blank=True, help_text='What the email says. Keep it short and link to the website for detail.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('sending', 'Sent to the outbox')], default='draft', editable=False, max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('send_started_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('recipient_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('sent_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        help_text="The email's subject line. Say what the news is, in plain words.",
+                        max_length=150,
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the email says. Keep it short and link to the website for detail.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("sending", "Sent to the outbox")],
+                        default="draft",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("send_started_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("recipient_count", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'newsletter issue',
-                'ordering': ['-created_at'],
+                "verbose_name": "newsletter issue",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Subscriber',
+            name="Subscriber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('email', models.EmailField(max_length=254, verbose_name='email address')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for confirmation'), ('confirmed', 'Confirmed'), ('unsubscribed', 'Unsubscribed')], default='pending', max_length=20)),
-                ('signed_up_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('signup_page', models.CharField(blank=True, help_text='The page the person signed up from.', max_length=200)),
-                ('signup_wording_version', models.CharField(help_text='Which version of the sign-up wording they saw.', max_length=40)),
-                ('privacy_notice_version', models.CharField(help_text='Which version of the privacy notice applied.', max_length=40)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('unsubscribed_at', models.DateTimeField(blank=True, null=True)),
-                ('last_confirmation_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('confirmation_window_started_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('confirmations_in_window', models.PositiveSmallIntegerField(default=0, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("email", models.EmailField(max_length=254, verbose_name="email address")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for confirmation"),
+                            ("confirmed", "Confirmed"),
+                            ("unsubscribed", "Unsubscribed"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("signed_up_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "signup_page",
+                    models.CharField(
+                        blank=True, help_text="The page the person signed up from.", max_length=200
+                    ),
+                ),
+                (
+                    "signup_wording_version",
+                    models.CharField(
+                        help_text="Which version of the sign-up wording they saw.", max_length=40
+                    ),
+                ),
+                (
+                    "privacy_notice_version",
+                    models.CharField(
+                        help_text="Which version of the privacy notice applied.", max_length=40
+                    ),
+                ),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("unsubscribed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "last_confirmation_sent_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "confirmation_window_started_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "confirmations_in_window",
+                    models.PositiveSmallIntegerField(default=0, editable=False),
+                ),
             ],
             options={
-                'ordering': ['-signed_up_at'],
-                'indexes': [models.Index(fields=['status', 'signed_up_at'], name='newsletter__status_c8bccb_idx')],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='subscriber_email_unique_ignoring_case', violation_error_message='This address is already on the list.'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'confirmed', 'unsubscribed'])), name='subscriber_status_valid')],
+                "ordering": ["-signed_up_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "signed_up_at"], name="newsletter__status_c8bccb_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"),
+                        name="subscriber_email_unique_ignoring_case",
+                        violation_error_message="This address is already on the list.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["pending", "confirmed", "unsubscribed"])
+                        ),
+                        name="subscriber_status_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ConsentEvent',
+            name="ConsentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('signed_up', 'Signed up'), ('confirmed', 'Confirmed'), ('unsubscribed', 'Unsubscribed')], max_length=20)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('signup_page', models.CharField(blank=True, max_length=200)),
-                ('signup_wording_version', models.CharField(blank=True, max_length=40)),
-                ('privacy_notice_version', models.CharField(blank=True, max_length=40)),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='newsletter.subscriber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signed_up", "Signed up"),
+                            ("confirmed", "Confirmed"),
+                            ("unsubscribed", "Unsubscribed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("signup_page", models.CharField(blank=True, max_length=200)),
+                ("signup_wording_version", models.CharField(blank=True, max_length=40)),
+                ("privacy_notice_version", models.CharField(blank=True, max_length=40)),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="newsletter.subscriber",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], db_index=True, default='queued', max_length=20)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='newsletter.newsletterissue')),
-                ('subscriber', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deliveries', to='newsletter.subscriber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "issue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="newsletter.newsletterissue",
+                    ),
+                ),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deliveries",
+                        to="newsletter.subscriber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'deliveries',
-                'abstract': False,
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='newsletter_delivery_due')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'sending', 'sent', 'failed', 'cancelled'])), name='newsletter_delivery_status_valid'), models.UniqueConstraint(fields=('issue', 'subscriber'), name='delivery_once_per_issue_and_subscriber')],
+                "verbose_name_plural": "deliveries",
+                "abstract": False,
+                "indexes": [
+                    models.Index(
+                        fields=["status", "next_attempt_at"], name="newsletter_delivery_due"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["queued", "sending", "sent", "failed", "cancelled"])
+                        ),
+                        name="newsletter_delivery_status_valid",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("issue", "subscriber"),
+                        name="delivery_once_per_issue_and_subscriber",
+                    ),
+                ],
             },
         ),
     ]

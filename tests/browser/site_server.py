@@ -164,13 +164,24 @@ def wait_until_healthy(site: Site, timeout: float = 30) -> None:
     )
 
 
-def start(workdir: Path, *, port: int | None = None, timeout: float = 30) -> Site:
-    """Prepare a database in ``workdir`` and start gunicorn on it; the caller must stop()."""
+def start(
+    workdir: Path,
+    *,
+    port: int | None = None,
+    timeout: float = 30,
+    demo_args: tuple[str, ...] = DEMO_DATA_ARGS,
+    extra_env: dict[str, str] | None = None,
+) -> Site:
+    """Prepare a database in ``workdir`` and start gunicorn on it; the caller must stop().
+
+    ``extra_env`` overrides settings (a PostgreSQL DATABASE_URL, say) for both the
+    preparation commands and the server.
+    """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
-    env = production_env(workdir, port)
-    prepare(env)
+    env = {**production_env(workdir, port), **(extra_env or {})}
+    prepare(env, demo_args)
     site = Site(
         url=f"http://127.0.0.1:{port}",
         env=env,

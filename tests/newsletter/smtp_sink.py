@@ -15,12 +15,16 @@ Other test modules get the ``smtp_sink`` fixture with
 import asyncio
 import email
 import email.policy
+import logging
 import socket
 import threading
 import time
 
 import pytest
 from aiosmtpd.controller import Controller
+
+# aiosmtpd logs every SMTP command at INFO; a benchmark sends tens of thousands.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def free_port():

@@ -89,7 +89,6 @@ def test_message_has_text_and_html_parts_message_id_and_extra_headers(smtp_sink)
     [message] = smtp_sink.wait_for(1)
     assert message["Subject"] == "Please confirm"
     assert message["Message-ID"] == row.message_id()
-    assert row.message_id() == f"<outbound-{row.pk}@127.0.0.1>"  # SITE_URL's host in tests
     assert message["List-Unsubscribe"] == "<https://example.com/u/abc>"
     assert message.get_body(("plain",)).get_content().strip() == "Plain words."
     assert message.get_body(("html",)).get_content().strip() == "<p>Plain words.</p>"
@@ -351,8 +350,12 @@ def test_stop_request_finishes_the_current_message_and_puts_the_rest_back(smtp_s
     stop = threading.Event()
 
     class StopAfterFirst:
+        calls = 0
+
         def wait(self):
-            stop.set()  # as if SIGTERM arrived while the first message was going
+            self.calls += 1
+            if self.calls == 2:
+                stop.set()  # SIGTERM arrives once the first message has gone
 
     batch = claim_batch(OutboundEmail, batch_size=10)
     with get_connection() as mail_connection:
@@ -495,3 +498,33 @@ def test_concurrent_claims_never_take_the_same_row():
     assert len(every_claim) == len(set(every_claim)) == 200
     assert sum(1 for mine in claimed if mine) >= 2, "the claims did not overlap at all"
     assert OutboundEmail.objects.filter(status=Status.SENDING).count() == 200
+
+
+def test_worker_stops_after_max_messages_in_small_batches(smtp_sink):
+    for n in range(25):
+        queue(to=f"user{n}@example.com")
+
+    assert run_worker(batch_size=5, max_messages=12, rate=0) == 12
+
+    assert OutboundEmail.objects.filter(status=Status.SENT).count() == 12
+    assert OutboundEmail.objects.filter(status=Status.QUEUED).count() == 13
+
+
+def test_each_queue_model_gets_a_full_batch_in_every_round(monkeypatch):
+    # The same model listed twice stands in for two queues (outbox and deliveries).
+    monkeypatch.setattr(mailer, "QUEUE_MODELS", ["newsletter.OutboundEmail"] * 2)
+    claims = []
+
+    def recording_claim(model, *, batch_size, now=None):
+        rows = claim_batch(model, batch_size=batch_size, now=now)
+        claims.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(mailer, "claim_batch", recording_claim)
+    for n in range(4):
+        queue(to=f"user{n}@example.com")
+
+    run_worker(batch_size=2, once=True, rate=0)
+
+    assert claims[:2] == [2, 2]  # one round: a batch from each queue
+    assert len(mail.outbox) == 4

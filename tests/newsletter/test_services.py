@@ -123,11 +123,16 @@ def test_purge_follows_the_privacy_notice():
     old_unsub = SubscriberFactory(status="unsubscribed", unsubscribed_at=now - days(days=400))
     confirmed = SubscriberFactory(signed_up_at=now - days(days=900))
     old_email = OutboundEmail.objects.create(
-        kind="confirmation", to_email="x@example.com", subject="s", body_text="t",
+        kind="confirmation",
+        to_email="x@example.com",
+        subject="s",
+        body_text="t",
         status="sent",
     )
     OutboundEmail.objects.filter(pk=old_email.pk).update(created_at=now - days(days=31))
-    queued = OutboundEmail.objects.create(kind="c", to_email="y@example.com", subject="s", body_text="t")
+    queued = OutboundEmail.objects.create(
+        kind="c", to_email="y@example.com", subject="s", body_text="t"
+    )
     RateLimitCounter.objects.create(key="old", count=1, expires_at=now - days(hours=1))
 
     counts = services.purge(now=now)

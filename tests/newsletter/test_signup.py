@@ -51,7 +51,10 @@ def test_check_your_email_page(client):
         ("", "Enter your email address"),
         ("not-an-email", "Enter an email address in the correct format, like name@example.com"),
         ("a@" + "b" * 250 + ".com", "Email address must be 254 characters or fewer"),
-        ("a@example.com\r\nBcc: victim@example.com", "Enter an email address in the correct format"),
+        (
+            "a@example.com\r\nBcc: victim@example.com",
+            "Enter an email address in the correct format",
+        ),
         ("a@exam\x00ple.com", "Enter an email address in the correct format"),
         ("a@example.com, b@example.com", "Enter an email address in the correct format"),
     ],
@@ -134,7 +137,9 @@ def test_at_most_one_confirmation_within_minutes_and_three_a_day(sign_up, settin
         sign_up("busy@example.com")
     assert OutboundEmail.objects.count() == 3
     subscriber = Subscriber.objects.get()
-    subscriber.confirmation_window_started_at = timezone.now() - datetime.timedelta(days=1, seconds=1)
+    subscriber.confirmation_window_started_at = timezone.now() - datetime.timedelta(
+        days=1, seconds=1
+    )
     subscriber.save()
     sign_up("busy@example.com")
     assert OutboundEmail.objects.count() == 4
@@ -170,8 +175,12 @@ def test_spoofed_forwarded_for_does_not_escape_the_limit(client, signup_data, se
 
 def test_without_trusted_proxies_forwarded_for_is_ignored(client, signup_data, settings):
     settings.NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR = 1
-    first = client.post("/newsletter/", signup_data("a@example.com"), HTTP_X_FORWARDED_FOR="1.1.1.1")
-    second = client.post("/newsletter/", signup_data("b@example.com"), HTTP_X_FORWARDED_FOR="2.2.2.2")
+    first = client.post(
+        "/newsletter/", signup_data("a@example.com"), HTTP_X_FORWARDED_FOR="1.1.1.1"
+    )
+    second = client.post(
+        "/newsletter/", signup_data("b@example.com"), HTTP_X_FORWARDED_FOR="2.2.2.2"
+    )
     assert (first.status_code, second.status_code) == (302, 429)
 
 
@@ -197,12 +206,16 @@ def test_sign_up_without_csrf_token_is_refused_politely():
     assert not Subscriber.objects.exists()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     email=st.one_of(
         st.text(max_size=300),
         st.text(alphabet=st.characters(codec="utf-8"), max_size=40).map(lambda s: s + "@"),
-        st.builds(lambda a, b: f"{a}\r\n{b}@example.com", st.text(max_size=20), st.text(max_size=20)),
+        st.builds(
+            lambda a, b: f"{a}\r\n{b}@example.com", st.text(max_size=20), st.text(max_size=20)
+        ),
         st.binary(max_size=60).map(lambda b: b.decode("latin-1")),
     )
 )
