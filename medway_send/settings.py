@@ -187,7 +187,7 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 # --- The email worker (newsletter.mailer) ---------------------------------------------
 # Messages per second each worker process may hand to the relay (0 = no limit).
 EMAIL_RATE_LIMIT = env_float("EMAIL_RATE_LIMIT", 10.0, minimum=0)
-EMAIL_BATCH_SIZE = env_int("EMAIL_BATCH_SIZE", 20, minimum=1)
+EMAIL_BATCH_SIZE = env_int("EMAIL_BATCH_SIZE", 10, minimum=1)
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8, minimum=1)
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30, minimum=1)
 EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 3600, minimum=1)

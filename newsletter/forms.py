@@ -10,7 +10,7 @@ from django.core import signing
 
 from newsletter.models.subscribers import normalise_email
 
-FORM_TOKEN_SALT = "newsletter.signup-form"
+FORM_TOKEN_SALT = "newsletter.signup-form"  # noqa: S105 (a salt, not a secret)
 EMAIL_FORMAT_ERROR = "Enter an email address in the correct format, like name@example.com"
 
 

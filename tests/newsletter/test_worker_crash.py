@@ -116,3 +116,55 @@ def test_worker_killed_mid_send_loses_nothing_and_repeats_at_most_one_batch(tmp_
     duplicates = sum(received.values()) - COUNT
     assert duplicates <= BATCH_SIZE, f"{duplicates} duplicates, more than one batch"
     assert not OutboundEmail.objects.exclude(status="sent").exists()
+
+
+def test_newsletter_issue_survives_a_killed_worker_and_skips_the_unsubscribed(tmp_path):
+    from newsletter import services
+    from newsletter.models import Delivery, NewsletterIssue, Subscriber
+    from newsletter.tokens import make_unsubscribe_token
+
+    Subscriber.objects.bulk_create(
+        Subscriber(
+            email=f"reader{n}@example.com",
+            status=Subscriber.Status.CONFIRMED,
+            signup_wording_version="test",
+            privacy_notice_version="test",
+        )
+        for n in range(COUNT)
+    )
+    issue = NewsletterIssue.objects.create(subject="Crash test", body="<p>News.</p>")
+    assert services.send_issue(issue_id=issue.pk) == COUNT
+    # Ten leave after the issue is queued, before it reaches them.
+    leavers = [f"reader{n}@example.com" for n in range(COUNT - 10, COUNT)]
+    for subscriber in Subscriber.objects.filter(email__in=leavers):
+        services.unsubscribe(token=make_unsubscribe_token(subscriber))
+
+    def finished():
+        return not Delivery.objects.filter(status__in=["queued", "sending"]).exists()
+
+    sink = SmtpSink().start()
+    sink.delay_seconds = 0.005
+    workers = []
+    try:
+        workers.append(start_worker(sink.port, tmp_path / "first.log"))
+        sink.wait_for(150, timeout=60)
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait(timeout=10)
+        assert not finished(), "the worker finished before it was killed"
+        workers.append(start_worker(sink.port, tmp_path / "second.log"))
+        wait_until(finished, timeout=60, what="every delivery finished")
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        sink.stop()
+
+    received = collections.Counter(sink.recipients())
+    stayers = {f"reader{n}@example.com" for n in range(COUNT - 10)}
+    assert set(received) == stayers, "a subscriber was missed, or a leaver was sent it"
+    duplicates = sum(received.values()) - len(stayers)
+    assert duplicates <= BATCH_SIZE, f"{duplicates} duplicates, more than one batch"
+    assert Delivery.objects.filter(status="sent").count() == len(stayers)
+    assert Delivery.objects.filter(status="cancelled").count() == 10
+    assert issue.progress()["remaining"] == 0

@@ -1,0 +1,247 @@
+"""The newsletter as a resident meets it, in Chromium, with a real SMTP server.
+
+The site runs under gunicorn with production settings; the email worker runs as
+its own process and delivers to an aiosmtpd sink, exactly as it would to the
+council's relay.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.browser.site_server import MANAGE_PY, REPO_ROOT
+from tests.browser.test_accessibility import axe_violations, describe
+from tests.newsletter.smtp_sink import SmtpSink
+
+pytestmark = pytest.mark.browser
+
+MIN_FORM_SECONDS = 2.1  # the site's default NEWSLETTER_MIN_FORM_SECONDS is 2
+
+
+def manage(site, *args):
+    """Run a management command against the live site's database; return its stdout."""
+    result = subprocess.run(
+        [sys.executable, str(MANAGE_PY), *args],
+        cwd=REPO_ROOT,
+        env=site.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def mail(live_site):
+    """An SMTP sink, and the email worker delivering the live site's outbox to it."""
+    sink = SmtpSink().start()
+    env = {
+        **live_site.env,
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(sink.port),
+        "EMAIL_USE_TLS": "false",
+        "EMAIL_RATE_LIMIT": "0",
+    }
+    worker = subprocess.Popen(  # noqa: S603 (fixed argument list)
+        [sys.executable, str(MANAGE_PY), "run_email_worker"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield sink
+    finally:
+        worker.terminate()
+        worker.wait(timeout=15)
+        sink.stop()
+
+
+def message_to(sink, address, *, subject_contains, timeout=20):
+    """The newest message to ``address`` whose subject contains the given words."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in reversed(sink.snapshot()):
+            if address in message.envelope_to and subject_contains in message["Subject"]:
+                return message
+        time.sleep(0.1)
+    raise AssertionError(f"no email to {address} about {subject_contains!r} within {timeout} s")
+
+
+def list_unsubscribe_url(message):
+    """The address in the List-Unsubscribe header (which mail programs may fold)."""
+    return re.search(r"<([^>]+)>", re.sub(r"\s+", "", message["List-Unsubscribe"])).group(1)
+
+
+def text_part(message):
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def link_in(message, pattern):
+    match = re.search(rf"http://127\.0\.0\.1:\d+({pattern}\S*/)", text_part(message))
+    assert match, f"no {pattern} link in:\n{text_part(message)}"
+    return match.group(1)
+
+
+def sign_up_with_keyboard(page, address):
+    """Load the form, wait as a person would, then type and submit with the keyboard only."""
+    page.goto("/newsletter/")
+    time.sleep(MIN_FORM_SECONDS)
+    page.locator("#id_email").focus()
+    page.keyboard.type(address)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/newsletter/check-your-email/")
+
+
+def test_sign_up_confirm_and_unsubscribe_journey(new_page, live_site, mail):
+    page = new_page()
+    address = "journey@example.com"
+    sign_up_with_keyboard(page, address)
+    assert page.locator("h1").inner_text() == "Check your email"
+
+    confirmation = message_to(mail, address, subject_contains="Confirm")
+    assert confirmation.get_body(preferencelist=("html",)) is not None
+    confirm_path = link_in(confirmation, "/newsletter/confirm/")
+    page.goto(confirm_path)
+    assert manage(live_site, "shell", "-c", STATUS.format(address)).split()[-1] == "pending"
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/newsletter/confirmed/")
+    assert "You're signed up" in page.locator("h1").inner_text()
+    assert manage(live_site, "shell", "-c", STATUS.format(address)).split()[-1] == "confirmed"
+
+    manage(live_site, "shell", "-c", SEND_ISSUE)
+    issue = message_to(mail, address, subject_contains="Browser test news")
+    assert issue["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    one_click_url = list_unsubscribe_url(issue)
+    assert "You are getting this email because you signed up" in text_part(issue)
+
+    page.goto(link_in(issue, "/newsletter/unsubscribe/"))
+    page.get_by_role("button", name="Unsubscribe").click()
+    page.wait_for_url("**/newsletter/unsubscribed/")
+    assert "You've unsubscribed" in page.locator("h1").inner_text()
+    assert manage(live_site, "shell", "-c", STATUS.format(address)).split()[-1] == "unsubscribed"
+
+    # What a mail app does with RFC 8058: a cookieless POST, answered 200, no redirect.
+    request = urllib.request.Request(
+        one_click_url,
+        data=b"List-Unsubscribe=One-Click",
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (our server)
+        assert response.status == 200
+        assert response.url == one_click_url
+        assert response.headers.get("Set-Cookie") is None
+
+
+def test_one_click_unsubscribe_from_a_mail_app(live_site, mail):
+    address = "oneclick@example.com"
+    manage(live_site, "shell", "-c", CONFIRMED_SUBSCRIBER.format(address))
+    manage(live_site, "shell", "-c", SEND_ISSUE.replace("Browser test news", "One-click news"))
+    issue = message_to(mail, address, subject_contains="One-click news")
+    request = urllib.request.Request(
+        list_unsubscribe_url(issue), data=b"List-Unsubscribe=One-Click", method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (our server)
+        assert response.status == 200
+    assert manage(live_site, "shell", "-c", STATUS.format(address)).split()[-1] == "unsubscribed"
+
+
+def test_every_newsletter_state_passes_axe(new_page, live_site, mail, axe_source):
+    page = new_page(bypass_csp=True)
+    problems = []
+
+    def check(label, expected_h1=None):
+        if expected_h1:
+            assert expected_h1 in page.locator("h1").inner_text(), label
+        violations = axe_violations(page, axe_source)
+        if violations:
+            problems.append(describe(label, violations))
+
+    page.goto("/newsletter/")
+    check("sign-up form (empty)", "Get news and updates by email")
+    for label, value in [
+        ("error: empty", ""),
+        ("error: not an email", "not-an-email"),
+        ("error: too long", "a@" + "b" * 260 + ".com"),
+    ]:
+        page.goto("/newsletter/")
+        page.fill("#id_email", value)
+        page.get_by_role("button", name="Sign up").click()
+        assert page.locator(".govuk-error-summary").is_visible(), label
+        assert page.title().startswith("Error: "), label
+        check(label)
+
+    address = "states@example.com"
+    sign_up_with_keyboard(page, address)
+    check("check your email", "Check your email")
+    confirm_path = link_in(
+        message_to(mail, address, subject_contains="Confirm"), "/newsletter/confirm/"
+    )
+    page.goto(confirm_path)
+    check("confirm", "Confirm you want news and updates")
+    page.get_by_role("button", name="Confirm").click()
+    check("confirmed", "You're signed up")
+
+    expired = manage(live_site, "shell", "-c", EXPIRED_TOKEN.format(address)).split()[-1]
+    page.goto(f"/newsletter/confirm/{expired}/")
+    page.get_by_role("button", name="Confirm").click()
+    check("expired link", "This link has expired")
+    page.goto("/newsletter/unsubscribe/not-a-real-link/")
+    check("broken link", "This link does not work")
+
+    unsubscribe_path = manage(live_site, "shell", "-c", UNSUBSCRIBE_PATH.format(address)).split()[
+        -1
+    ]
+    page.goto(unsubscribe_path)
+    check("unsubscribe", "Unsubscribe from news and updates")
+    page.get_by_role("button", name="Unsubscribe").click()
+    check("unsubscribed", "You've unsubscribed")
+    assert not problems, "\n".join(problems)
+
+
+def test_error_summary_takes_focus_and_links_to_the_field(new_page):
+    page = new_page()
+    page.goto("/newsletter/")
+    page.get_by_role("button", name="Sign up").click()
+    # GOV.UK Frontend moves focus to the summary so screen readers announce it.
+    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    page.get_by_role("link", name="Enter your email address").click()
+    assert page.evaluate("document.activeElement.id") == "id_email"
+
+
+STATUS = (
+    "from newsletter.models import Subscriber; "
+    "print(Subscriber.objects.for_email('{}').get().status)"
+)
+SEND_ISSUE = (
+    "from newsletter.models import NewsletterIssue; from newsletter import services; "
+    "issue = NewsletterIssue.objects.create(subject='Browser test news', "
+    "body='<p>The first actions are agreed.</p>'); "
+    "print(services.send_issue(issue_id=issue.pk))"
+)
+CONFIRMED_SUBSCRIBER = (
+    "from newsletter.models import Subscriber; "
+    "Subscriber.objects.create(email='{}', status='confirmed', "
+    "signup_wording_version='test', privacy_notice_version='test')"
+)
+EXPIRED_TOKEN = (
+    "import time; from unittest import mock; from newsletter.models import Subscriber; "
+    "from newsletter.tokens import make_confirm_token; "
+    "s = Subscriber.objects.for_email('{}').get(); "
+    "p = mock.patch('time.time', return_value=time.time() - 8 * 86400); p.start(); "
+    "t = make_confirm_token(s); p.stop(); print(t)"
+)
+UNSUBSCRIBE_PATH = (
+    "from newsletter.models import Subscriber; from newsletter.emails import unsubscribe_url; "
+    "from urllib.parse import urlsplit; "
+    "print(urlsplit(unsubscribe_url(Subscriber.objects.for_email('{}').get())).path)"
+)
