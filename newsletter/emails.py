@@ -46,6 +46,7 @@ def confirmation_email(subscriber):
         {
             "confirm_url": absolute(reverse("newsletter:confirm", kwargs={"token": token})),
             "signup_url": absolute(reverse("newsletter:signup")),
+            "unsubscribe_url": unsubscribe_url(subscriber),
         },
     )
     return {

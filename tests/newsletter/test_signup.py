@@ -38,6 +38,16 @@ def test_valid_signup_stores_consent_and_queues_confirmation(sign_up):
     email = OutboundEmail.objects.get()
     assert email.kind == "confirmation" and email.to_email == "Parent@example.org"
     assert "/newsletter/confirm/" in email.body_text and "/newsletter/confirm/" in email.body_html
+    assert "/newsletter/unsubscribe/" in email.body_text  # every email can stop the emails
+    assert "Medway Council" in email.body_text and "because someone entered" in email.body_text
+
+
+def test_email_addresses_are_unique_ignoring_case_in_the_database():
+    from django.db import IntegrityError, transaction
+
+    SubscriberFactory(email="Someone@example.com")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SubscriberFactory(email="someone@EXAMPLE.com")
 
 
 def test_check_your_email_page(client):
