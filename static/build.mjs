@@ -214,6 +214,13 @@ async function buildJs() {
   return buf
 }
 
+// Tiny classic scripts that must run before the page is drawn, copied as they are.
+function copyEarlyScripts() {
+  const source = join(staticDir, 'js', 'supported.js')
+  mkdirSync(dirname(paths.jsOut), { recursive: true })
+  cpSync(source, join(dirname(paths.jsOut), 'supported.js'))
+}
+
 function copyImages() {
   if (!existsSync(paths.images)) return 0
   cpSync(paths.images, paths.imagesOut, { recursive: true })
@@ -226,6 +233,7 @@ async function main() {
   const images = copyImages() // first, so the CSS url() check can see them
   const css = buildCss()
   const js = await buildJs()
+  copyEarlyScripts()
   console.log(
     `build ok: css/main.css ${sizes(css)}; js/main.js ${sizes(js)}; ` +
       `images ${images} file(s); ${Date.now() - started} ms`

@@ -14,8 +14,8 @@ import {
 } from 'govuk-frontend'
 
 // GOV.UK Frontend (v5+) only initialises, and only applies its JS-dependent
-// styles, when <body> has this class. It is normally set by an inline script,
-// which our Content Security Policy forbids, so set it here.
+// styles, when <body> has this class. js/supported.js sets it before the first
+// paint; setting it again here keeps this module working on its own.
 document.body.classList.add('govuk-frontend-supported')
 
 createAll(SkipLink)
