@@ -62,6 +62,7 @@ def worker_env(env, sink_port):
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "localhost",
+        "SITE_URL": "https://localhost",
         "DJANGO_LOG_LEVEL": "WARNING",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(sink_port),

@@ -16,6 +16,8 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
+# Newsletter links carry tokens in their paths: keep them out of the logs.
+logger_class = "medway_send.gunicorn_logging.RedactingLogger"
 errorlog = "-"
 # Forwarded headers are trusted only from this address list (the proxy in front).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

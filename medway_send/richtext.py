@@ -1,8 +1,9 @@
 """Rich text written by staff: the editor they use and the one allow-list it must pass.
 
 The admin editor can only produce the elements below, but the server never
-trusts the browser: every value is cleaned with nh3 each time it is saved,
-whichever way it arrives (admin, shell, data migration). Shared by the
+trusts the browser: every value is cleaned with nh3 each time a model is saved
+(admin, shell, fixtures). ``QuerySet.update()`` and historical models in data
+migrations bypass ``pre_save``, so code using those must pass clean HTML. Shared by the
 strategy content and the newsletter, which is why it lives in the project package.
 """
 

@@ -39,7 +39,7 @@ if not DEBUG:
         )
 
 # The public address of the site, used in emails, feeds and canonical links.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 SITE_NAME = "Medway SEND Strategy"
 ORGANISATION_NAME = "Medway Council"
 
@@ -219,6 +219,15 @@ RATE_LIMIT_STORE = "cache" if REDIS_URL else "database"
 if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+if not DEBUG:
+    # Every link in every email is built from SITE_URL: a wrong one breaks them all.
+    if not SITE_URL:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set to the site's public address (such as "
+            "https://send-strategy.medway.gov.uk) when DJANGO_DEBUG is off."
+        )
+    if SECURE_SSL_REDIRECT and not SITE_URL.startswith("https://"):
+        raise ImproperlyConfigured("SITE_URL must start with https:// when HTTPS is enforced.")
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
@@ -229,6 +238,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "strategy.views.errors.csrf_failure"
 
 # --- Forms ---
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

@@ -12,9 +12,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from medway_send.spreadsheets import csv_safe
 from newsletter import services
 from newsletter.emails import issue_content
-from newsletter.models import ConsentEvent, NewsletterIssue, OutboundEmail, Subscriber
+from newsletter.models import ConsentEvent, Delivery, NewsletterIssue, OutboundEmail, Subscriber
 
 EXPORT_FIELDS = [
     "email",
@@ -98,7 +99,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(EXPORT_FIELDS)
         for row in queryset.values_list(*EXPORT_FIELDS):
-            writer.writerow(["" if value is None else value for value in row])
+            writer.writerow([csv_safe(value) for value in row])
         return response
 
     @admin.action(description="Erase selected people completely", permissions=["delete"])
@@ -184,6 +185,8 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
 
     def send_test_view(self, request, pk):
         issue = self._issue(request, pk)
+        if not self.has_change_permission(request, issue):
+            raise PermissionDenied
         if request.method != "POST":
             context = {
                 **self.admin_site.each_context(request),
@@ -253,9 +256,58 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Try sending the selected failed emails again", permissions=["view"])
+    def has_retry_permission(self, request):
+        # The rows are read-only in the admin, but sending again is a change.
+        return request.user.has_perm("newsletter.change_outboundemail")
+
+    @admin.action(description="Try sending the selected failed emails again", permissions=["retry"])
     def retry_now(self, request, queryset):
-        count = queryset.filter(status=OutboundEmail.Status.FAILED).update(
-            status=OutboundEmail.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
-        )
+        count = retry_failed(queryset)
         self.message_user(request, f"{count} emails queued again.")
+
+
+def retry_failed(queryset):
+    """Queue failed rows again from a fresh start; return how many."""
+    return queryset.filter(status=Delivery.Status.FAILED).update(
+        status=Delivery.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
+    )
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """One row per issue and subscriber: who was sent what, and what went wrong."""
+
+    list_display = ["issue", "recipient", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status", "issue"]
+    search_fields = ["subscriber__email", "issue__subject"]
+    list_select_related = ["issue", "subscriber"]
+    readonly_fields = [
+        "issue",
+        "subscriber",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "last_error",
+    ]
+    fields = readonly_fields
+    actions = ["retry_now"]
+
+    @admin.display(description="recipient")
+    def recipient(self, obj):
+        return obj.subscriber.email if obj.subscriber else "(erased)"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("newsletter.change_newsletterissue")
+
+    @admin.action(description="Try the selected failed deliveries again", permissions=["retry"])
+    def retry_now(self, request, queryset):
+        count = retry_failed(queryset)
+        self.message_user(request, f"{count} deliveries queued again.")

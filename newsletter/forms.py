@@ -47,9 +47,10 @@ class SignupForm(forms.Form):
             attrs={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"}
         ),
     )
-    # Hidden from everyone, assistive technology included: only robots fill it in.
-    website = forms.CharField(required=False, max_length=500)
-    form_token = forms.CharField(required=False, max_length=500)
+    # The honeypot ("website", hidden from everyone, assistive technology included)
+    # and the timing token ("form_token") are read raw in looks_automated(), not
+    # as fields: a robot that mangles them must get the silent answer, never an
+    # error message about a field no person can see.
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,6 +68,6 @@ class SignupForm(forms.Form):
 
     def looks_automated(self):
         """True if the hidden field was filled in or the timing token is wrong."""
-        return bool(self.cleaned_data.get("website")) or not form_token_is_plausible(
-            self.cleaned_data.get("form_token")
+        return bool(self.data.get("website")) or not form_token_is_plausible(
+            self.data.get("form_token", "")[:500]
         )

@@ -21,7 +21,6 @@ more than a batch.
 
 import datetime
 import logging
-import smtplib
 import threading
 import time
 from dataclasses import dataclass
@@ -34,10 +33,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from newsletter.models.outbox import MessageStatus, OutboundEmail
+from newsletter.pacing import Pacer
+from newsletter.smtp_errors import Failure, classify
 
 logger = logging.getLogger(__name__)
 
-# Resolved lazily, and skipped while a model does not exist yet.
+# Resolved lazily (apps.get_model), so this module imports before the models load.
 QUEUE_MODELS = ["newsletter.OutboundEmail", "newsletter.Delivery"]
 
 # Callables the worker runs about once a minute (data purges, scheduled
@@ -62,18 +63,8 @@ def queue_email(*, to, subject, text, html="", headers=None, kind):
 
 
 def queue_models():
-    """The concrete queue models that exist in this code base, in serving order."""
-    found = []
-    for label in QUEUE_MODELS:
-        try:
-            found.append(apps.get_model(label))
-        except LookupError:
-            continue
-    return found
-
-
-def _setting(name, default):
-    return getattr(settings, name, default)
+    """The concrete queue models, in serving order."""
+    return [apps.get_model(label) for label in QUEUE_MODELS]
 
 
 # --- Claiming and sweeping -------------------------------------------------------------
@@ -85,7 +76,7 @@ def claim_batch(model, *, batch_size, now=None):
     queryset = model._default_manager.filter(
         status=MessageStatus.QUEUED, next_attempt_at__lte=now
     ).order_by("next_attempt_at", "pk")
-    hook = getattr(model, "claim_queryset", None) or getattr(model, "claimable", None)
+    hook = getattr(model, "claim_queryset", None)
     if hook is not None:
         queryset = hook(queryset)
     with transaction.atomic():
@@ -113,7 +104,7 @@ def requeue_stuck(*, timeout_seconds, now=None):
     """
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(seconds=timeout_seconds)
-    last_chance = _setting("EMAIL_MAX_ATTEMPTS", 8) - 1
+    last_chance = settings.EMAIL_MAX_ATTEMPTS - 1
     requeued = 0
     for model in queue_models():
         stuck = model._default_manager.filter(status=MessageStatus.SENDING, claimed_at__lt=cutoff)
@@ -140,31 +131,6 @@ def requeue_stuck(*, timeout_seconds, now=None):
 # --- Sending ---------------------------------------------------------------------------
 
 
-class Pacer:
-    """Spaces out sends so this process sends at most ``rate`` messages a second.
-
-    The limit is per worker process: two workers at rate 10 send up to 20 a
-    second between them. A rate of 0 means no limit. Time spent idle is not
-    saved up, so a quiet spell is never followed by a burst.
-    """
-
-    def __init__(self, rate, *, sleep=time.sleep, clock=time.monotonic):
-        self.interval = 1.0 / rate if rate and rate > 0 else 0.0
-        self._sleep = sleep
-        self._clock = clock
-        self._next = None
-
-    def wait(self):
-        """Sleep until the next message may go."""
-        if not self.interval:
-            return
-        now = self._clock()
-        if self._next is not None and self._next > now:
-            self._sleep(self._next - now)
-            now = self._next
-        self._next = now + self.interval
-
-
 @dataclass
 class BatchSummary:
     """What happened to one batch."""
@@ -182,57 +148,10 @@ class BatchSummary:
         )
 
 
-@dataclass(frozen=True)
-class Failure:
-    """How to treat one sending error."""
-
-    permanent: bool
-    connection_lost: bool
-    error: str
-
-
-# "Service not available, closing channel": smtplib hangs up after it.
-SERVICE_CLOSING = 421
-
-
-def classify(exc):
-    """Decide whether a sending error is worth retrying, and whether the connection is dead."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in exc.recipients.values()]
-        text = "; ".join(f"{code} {_decode(msg)}" for code, msg in exc.recipients.values())
-        permanent = bool(codes) and all(500 <= code <= 599 for code in codes)
-        lost = SERVICE_CLOSING in codes
-        return Failure(permanent=permanent, connection_lost=lost, error=f"Refused: {text}")
-    if isinstance(
-        exc, smtplib.SMTPConnectError | smtplib.SMTPHeloError | smtplib.SMTPAuthenticationError
-    ):
-        # The relay refused us, not this message (or our credentials are wrong):
-        # the message must not be marked failed for it.
-        error = f"{type(exc).__name__}: {exc.smtp_code} {_decode(exc.smtp_error)}"
-        return Failure(permanent=False, connection_lost=True, error=error)
-    if isinstance(exc, smtplib.SMTPResponseException):
-        # 5xx: the relay will never take this message; 4xx and anything odd: try again.
-        code = exc.smtp_code
-        error = f"{type(exc).__name__}: {code} {_decode(exc.smtp_error)}"
-        lost = code == SERVICE_CLOSING
-        return Failure(permanent=500 <= code <= 599, connection_lost=lost, error=error)
-    if isinstance(exc, OSError):
-        # SMTPServerDisconnected, refused connections, timeouts, TLS errors, and
-        # any other SMTPException: the connection cannot be trusted any more.
-        return Failure(permanent=False, connection_lost=True, error=f"{type(exc).__name__}: {exc}")
-    # Anything else (a bad header, a rendering bug) is retried a few times, so a
-    # fix deployed within the hour still gets the message out.
-    return Failure(permanent=False, connection_lost=False, error=f"{type(exc).__name__}: {exc}")
-
-
-def _decode(value):
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-
-
 def backoff(attempts):
     """Seconds to wait before the next try, after ``attempts`` failed tries."""
-    base = _setting("EMAIL_RETRY_BASE_SECONDS", 30)
-    cap = _setting("EMAIL_RETRY_MAX_SECONDS", 3600)
+    base = settings.EMAIL_RETRY_BASE_SECONDS
+    cap = settings.EMAIL_RETRY_MAX_SECONDS
     return min(base * 2 ** max(attempts - 1, 0), cap)
 
 
@@ -263,7 +182,7 @@ def _record(message, **fields):
 def _record_failure(message, failure, now):
     attempts = message.attempts + 1
     message.attempts = attempts
-    if failure.permanent or attempts >= _setting("EMAIL_MAX_ATTEMPTS", 8):
+    if failure.permanent or attempts >= settings.EMAIL_MAX_ATTEMPTS:
         _record(message, status=MessageStatus.FAILED, attempts=attempts, last_error=failure.error)
         logger.warning("%s %s failed: %s", message._meta.label, message.pk, failure.error)
         return "failed"
@@ -338,7 +257,7 @@ def send_batch(messages, *, connection, pacer, stop_event=None, now=None):
             if failure.connection_lost:
                 close_quietly(connection)
                 rest = messages[index + 1 :]
-                delay = _setting("EMAIL_RETRY_BASE_SECONDS", 30)
+                delay = settings.EMAIL_RETRY_BASE_SECONDS
                 summary.released += release(rest, delay_seconds=delay, now=now)
                 break
             continue
@@ -421,10 +340,14 @@ def run_worker(
     EMAIL_CLAIM_TIMEOUT_SECONDS. A database outage is waited out, not fatal.
     """
     stop_event = stop_event or threading.Event()
-    batch_size = batch_size or _setting("EMAIL_BATCH_SIZE", 10)
-    rate = _setting("EMAIL_RATE_LIMIT", 10.0) if rate is None else rate
+    batch_size = batch_size or settings.EMAIL_BATCH_SIZE
+    rate = settings.EMAIL_RATE_LIMIT if rate is None else rate
     if claim_timeout is None:
-        claim_timeout = _setting("EMAIL_CLAIM_TIMEOUT_SECONDS", 300)
+        claim_timeout = settings.EMAIL_CLAIM_TIMEOUT_SECONDS
+    if rate:
+        # A claimed batch must be sent well within the claim timeout, or another
+        # worker's sweep would put it back while this one is still sending it.
+        batch_size = min(batch_size, max(1, int(rate * claim_timeout / 2)))
     # Sweep at least as often as the timeout, so a short timeout acts quickly.
     sweep_every = min(SWEEP_INTERVAL_SECONDS, claim_timeout)
     pacer = Pacer(rate, sleep=stop_event.wait)

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from newsletter import emails
-from newsletter.consent import PRIVACY_NOTICE_VERSION, SIGNUP_WORDING_VERSION
+from newsletter.consent import SIGNUP_WORDING_VERSION
 from newsletter.mailer import queue_email
 from newsletter.models import (
     ConsentEvent,
@@ -24,6 +24,7 @@ from newsletter.models import (
 )
 from newsletter.models.subscribers import normalise_email
 from newsletter.tokens import LinkExpired, LinkInvalid, read_confirm_token, read_unsubscribe_token
+from strategy.public import privacy_notice_version
 
 
 class AlreadySent(Exception):
@@ -54,11 +55,12 @@ def _may_send_confirmation(subscriber, now):
 
 
 def _record_signup(subscriber, *, signup_page, now):
+    privacy_version = privacy_notice_version()
     subscriber.status = Subscriber.Status.PENDING
     subscriber.signed_up_at = now
     subscriber.signup_page = signup_page
     subscriber.signup_wording_version = SIGNUP_WORDING_VERSION
-    subscriber.privacy_notice_version = PRIVACY_NOTICE_VERSION
+    subscriber.privacy_notice_version = privacy_version
     subscriber.confirmed_at = None
     subscriber.unsubscribed_at = None
     subscriber.save()
@@ -68,7 +70,7 @@ def _record_signup(subscriber, *, signup_page, now):
         at=now,
         signup_page=signup_page,
         signup_wording_version=SIGNUP_WORDING_VERSION,
-        privacy_notice_version=PRIVACY_NOTICE_VERSION,
+        privacy_notice_version=privacy_version,
     )
 
 
@@ -112,16 +114,10 @@ def subscribe(*, email, signup_page="", now=None):
     return kind
 
 
-@transaction.atomic
-def confirm(*, token, now=None):
-    """Confirm the sign-up a link was sent for; return the subscriber.
-
-    Raises LinkExpired or LinkInvalid. A link for an earlier sign-up (before the
-    person unsubscribed and signed up again) no longer confirms anything.
-    """
-    now = now or timezone.now()
-    public_id, signed_up_at = read_confirm_token(token)
-    subscriber = Subscriber.objects.select_for_update().filter(public_id=public_id).first()
+def _pending_subscriber(public_id, signed_up_at, *, lock):
+    """The subscriber a confirm link is for; LinkExpired if it is for an earlier sign-up."""
+    queryset = Subscriber.objects.select_for_update() if lock else Subscriber.objects
+    subscriber = queryset.filter(public_id=public_id).first()
     if subscriber is None:
         raise LinkInvalid
     if subscriber.status == Subscriber.Status.CONFIRMED:
@@ -131,6 +127,25 @@ def confirm(*, token, now=None):
         or int(subscriber.signed_up_at.timestamp()) != signed_up_at
     ):
         raise LinkExpired
+    return subscriber
+
+
+def check_confirm_link(*, token):
+    """Raise LinkExpired or LinkInvalid if ``token`` could not confirm anything. Changes nothing."""
+    _pending_subscriber(*read_confirm_token(token), lock=False)
+
+
+@transaction.atomic
+def confirm(*, token, now=None):
+    """Confirm the sign-up a link was sent for; return the subscriber.
+
+    Raises LinkExpired or LinkInvalid. A link for an earlier sign-up (before the
+    person unsubscribed and signed up again) no longer confirms anything.
+    """
+    now = now or timezone.now()
+    subscriber = _pending_subscriber(*read_confirm_token(token), lock=True)
+    if subscriber.status == Subscriber.Status.CONFIRMED:
+        return subscriber
     subscriber.status = Subscriber.Status.CONFIRMED
     subscriber.confirmed_at = now
     subscriber.save(update_fields=["status", "confirmed_at"])
@@ -200,10 +215,22 @@ def send_test(*, issue, to):
     )
 
 
+def _forget_delivery_errors(subscribers):
+    # A relay's refusal often quotes the address; the delivery row outlives the person.
+    Delivery.objects.filter(subscriber__in=subscribers).update(last_error="")
+
+
 @transaction.atomic
 def erase(*, subscriber):
-    """Remove every trace of a person: subscriber, consent record and emails to them."""
+    """Remove every trace of a person: subscriber, consent record, emails and admin log."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
     OutboundEmail.objects.filter(to_email__iexact=subscriber.email).delete()
+    _forget_delivery_errors([subscriber])
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Subscriber), object_id=str(subscriber.pk)
+    ).delete()
     subscriber.delete()
 
 
@@ -226,6 +253,7 @@ def purge(*, now=None):
     finished = OutboundEmail.objects.exclude(
         status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING]
     ).filter(created_at__lt=now - days(days=settings.NEWSLETTER_OUTBOX_RETENTION_DAYS))
+    _forget_delivery_errors(pending | unsubscribed)
     return {
         "unconfirmed sign-ups": pending.delete()[1].get("newsletter.Subscriber", 0),
         "old unsubscribes": unsubscribed.delete()[1].get("newsletter.Subscriber", 0),
@@ -238,6 +266,7 @@ __all__ = [
     "AlreadySent",
     "LinkExpired",
     "LinkInvalid",
+    "check_confirm_link",
     "confirm",
     "erase",
     "purge",

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from newsletter import services
 from newsletter.consent import SIGNUP_WORDING
@@ -37,11 +37,13 @@ def _page(request, template, title, *, status=200, **context):
 def _local_path(value):
     """A path on this site (where the reader came from), or "" for anything else."""
     value = (value or "")[:200]
-    return value if value.startswith("/") and not value.startswith("//") else ""
+    if not value.startswith("/") or value.startswith("//") or any(c < " " for c in value):
+        return ""
+    return value
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     """The sign-up form. Whatever happens to a valid address, the reply is the same."""
     form = SignupForm(request.POST or None)
@@ -78,17 +80,18 @@ def check_email(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
-    """GET shows a Confirm button; POST confirms."""
-    if request.method == "POST":
-        try:
+    """GET shows a Confirm button (or says at once why the link won't work); POST confirms."""
+    try:
+        if request.method == "POST":
             services.confirm(token=token)
-        except LinkExpired:
-            return _page(request, "link_expired", "This link has expired")
-        except LinkInvalid:
-            return _page(request, "link_invalid", "This link does not work")
-        return redirect("newsletter:confirmed")
+            return redirect("newsletter:confirmed")
+        services.check_confirm_link(token=token)
+    except LinkExpired:
+        return _page(request, "link_expired", "This link has expired")
+    except LinkInvalid:
+        return _page(request, "link_invalid", "This link does not work")
     return _page(request, "confirm", "Confirm you want news and updates", token=token)
 
 
@@ -97,7 +100,7 @@ def confirmed(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     """GET shows an Unsubscribe button; POST unsubscribes."""
     try:
@@ -117,13 +120,17 @@ def unsubscribed(request):
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def one_click_unsubscribe(request, token):
     """RFC 8058 one-click unsubscribe: a cookieless POST from the reader's mail app.
 
     No CSRF token is possible here, and none is needed: the signed token in the
-    address is the proof, and unsubscribing twice is harmless.
+    address is the proof, and unsubscribing twice is harmless. A mail program
+    without one-click support opens the address in a browser instead: that GET
+    gets the ordinary page with the Unsubscribe button, and changes nothing.
     """
+    if request.method != "POST":
+        return unsubscribe(request, token)
     try:
         services.unsubscribe(token=token)
     except LinkInvalid:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from strategy.views import action_plan, news, pages, strategy
+from strategy.views import action_plan, documents, news, pages, strategy
 
 app_name = "strategy"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", strategy.OverviewView.as_view(), name="overview"),
     path("editions/", strategy.EditionListView.as_view(), name="editions"),
     path("editions/<slug:slug>/", strategy.EditionView.as_view(), name="edition"),
+    path("editions/<slug:slug>/document/", documents.strategy_document, name="document"),
     path("vision/", strategy.VisionView.as_view(), name="vision"),
     path("priorities/", strategy.PrioritiesView.as_view(), name="priorities"),
     path("ambitions/", strategy.AmbitionListView.as_view(), name="ambitions"),

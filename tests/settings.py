@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
 
 from medway_send.settings import *  # noqa: E402, F403
 

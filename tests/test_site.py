@@ -105,10 +105,11 @@ def test_404_page_is_styled_and_helpful(client):
     assert "Page not found – Medway SEND Strategy – Medway Council" in response.text
 
 
-def test_500_page_renders_without_the_database(rf):
+def test_500_page_renders_without_the_database(rf, django_assert_num_queries):
     from strategy.views.errors import server_error
 
-    response = server_error(rf.get("/"))
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
 

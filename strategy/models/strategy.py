@@ -133,6 +133,23 @@ class Strategy(TimestampedModel):
     def __str__(self):
         return self.title
 
+    def document_details(self):
+        """(file type, size in bytes) of the uploaded document, or None if there is none.
+
+        A file missing from storage (a server without the shared media folder)
+        must not break the strategy page, so it counts as no document.
+        """
+        if not self.document:
+            return None
+        try:
+            size = self.document.size
+        except OSError:
+            return None
+        return self.document.name.rsplit(".", 1)[-1].upper(), size
+
+    def get_document_url(self):
+        return reverse("strategy:document", kwargs={"slug": self.slug})
+
     @property
     def period(self):
         return f"{self.start_year} to {self.end_year}"

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
+from medway_send.spreadsheets import csv_safe
 from strategy.forms import ActionPlanFilterForm
 from strategy.models import ActionPlanItem, Board, Strategy
 from strategy.views.base import CurrentStrategyMixin, PublicPageMixin
@@ -123,7 +124,7 @@ def download_csv(request):
     writer = csv.DictWriter(response, fieldnames=DOWNLOAD_FIELDS)
     writer.writeheader()
     for item in items:
-        writer.writerow({k: _csv_safe(v) for k, v in _as_row(item, request).items()})
+        writer.writerow({k: csv_safe(v) for k, v in _as_row(item, request).items()})
     return response
 
 
@@ -140,11 +141,3 @@ def download_json(request):
         json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",
     )
-
-
-def _csv_safe(value):
-    """Stop spreadsheet software treating editor text as a formula (CSV injection)."""
-    if value is None:
-        return ""
-    text = str(value)
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

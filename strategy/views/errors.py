@@ -4,7 +4,7 @@ The 500 page is rendered without the request's context processors: when the
 server fails, the database may be the thing that failed.
 """
 
-from django.http import HttpResponseNotFound, HttpResponseServerError
+from django.http import HttpResponseForbidden, HttpResponseNotFound, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -20,3 +20,10 @@ def server_error(request):
     template = loader.get_template("errors/500.html")
     context = {"page_title": "Sorry, there is a problem with the service", "breadcrumbs": []}
     return HttpResponseServerError(template.render(context))
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its security cookie: say what to do, in plain words."""
+    template = loader.get_template("errors/403_csrf.html")
+    context = {"page_title": "Sorry, we could not send that form", "breadcrumbs": []}
+    return HttpResponseForbidden(template.render(context, request))

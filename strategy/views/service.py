@@ -6,12 +6,12 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=86400)
 def robots_txt(request):
     """Allow everything public; keep crawlers out of the admin and the sign-up steps."""
@@ -25,7 +25,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request):
     """Report whether this process can reach its database, for load balancers."""

@@ -3,7 +3,7 @@
 import factory
 from django.utils import timezone
 
-from newsletter.consent import PRIVACY_NOTICE_VERSION, SIGNUP_WORDING_VERSION
+from newsletter.consent import SIGNUP_WORDING_VERSION
 from newsletter.models import NewsletterIssue, Subscriber
 
 
@@ -14,7 +14,7 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.com")
     status = Subscriber.Status.CONFIRMED
     signup_wording_version = SIGNUP_WORDING_VERSION
-    privacy_notice_version = PRIVACY_NOTICE_VERSION
+    privacy_notice_version = "privacy-test"
     confirmed_at = factory.LazyFunction(timezone.now)
 
 

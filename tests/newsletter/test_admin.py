@@ -116,3 +116,45 @@ def test_issue_body_is_sanitised(manager):
     )
     assert response.status_code == 302
     assert NewsletterIssue.objects.get().body == "<p>Hi</p>"
+
+
+def test_failed_deliveries_are_listed_and_can_be_tried_again(manager):
+    subscriber = SubscriberFactory(email="bounced@example.com")
+    issue = NewsletterIssueFactory()
+    delivery = Delivery.objects.create(
+        issue=issue, subscriber=subscriber, status="failed", attempts=8, last_error="550 no"
+    )
+    listing = manager.get(
+        reverse("admin:newsletter_delivery_changelist"), {"issue__id__exact": issue.pk}
+    ).content.decode()
+    assert "bounced@example.com" in listing and "550 no" in listing
+    manager.post(
+        reverse("admin:newsletter_delivery_changelist"),
+        {"action": "retry_now", "_selected_action": [delivery.pk]},
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == "queued" and delivery.attempts == 0
+
+
+def test_view_only_staff_cannot_retry_or_send_tests(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user(
+        "viewer", "v@example.com", "x" * 20, is_staff=True
+    )
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_outboundemail", "view_newsletterissue"])
+    )
+    client.force_login(viewer)
+    email = OutboundEmail.objects.create(
+        kind="c", to_email="y@example.com", subject="s", body_text="t", status="failed"
+    )
+    client.post(
+        reverse("admin:newsletter_outboundemail_changelist"),
+        {"action": "retry_now", "_selected_action": [email.pk]},
+    )
+    email.refresh_from_db()
+    assert email.status == "failed"
+    issue = NewsletterIssueFactory()
+    assert client.post(reverse("admin:newsletter_issue_test", args=[issue.pk])).status_code == 403
+    assert not OutboundEmail.objects.exclude(pk=email.pk).exists()

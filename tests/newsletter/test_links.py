@@ -51,6 +51,37 @@ def test_expired_confirmation_link_explains_what_to_do(client, monkeypatch):
     assert Subscriber.objects.get().status == Subscriber.Status.PENDING
 
 
+def test_expired_link_is_explained_before_any_button_is_pressed(client, monkeypatch):
+    subscriber = SubscriberFactory(status=Subscriber.Status.PENDING)
+    eight_days_ago = (timezone.now() - datetime.timedelta(days=8)).timestamp()
+    with monkeypatch.context() as m:
+        m.setattr(signing.time, "time", lambda: eight_days_ago)
+        token = make_confirm_token(subscriber)
+    text = visible_text(client.get(f"/newsletter/confirm/{token}/").content.decode())
+    assert "This link has expired" in text and "Confirm</button>" not in text
+
+
+def test_head_requests_are_answered(client):
+    for path in ["/newsletter/", "/healthz", "/robots.txt", "/"]:
+        assert client.head(path).status_code == 200, path
+
+
+def test_erasing_also_forgets_the_admin_log_and_delivery_errors(staff_client):
+    from django.contrib.admin.models import LogEntry
+
+    subscriber = SubscriberFactory(email="erase-me@example.com")
+    issue = NewsletterIssueFactory()
+    services.send_issue(issue_id=issue.pk)
+    Delivery.objects.update(last_error="550 <erase-me@example.com> rejected")
+    response = staff_client.post(
+        f"/admin/newsletter/subscriber/{subscriber.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Subscriber.objects.exists()
+    assert not LogEntry.objects.filter(object_repr__icontains="erase-me").exists()
+    assert not Delivery.objects.filter(last_error__icontains="erase-me").exists()
+
+
 def test_tampered_confirmation_link_explains_what_to_do(client):
     subscriber = SubscriberFactory(status=Subscriber.Status.PENDING)
     token = make_confirm_token(subscriber)
@@ -94,6 +125,10 @@ def test_unsubscribe_page_then_button(client):
 def test_one_click_unsubscribe_is_a_cookieless_post_with_200_and_no_redirect():
     subscriber = SubscriberFactory()
     path = one_click_unsubscribe_url(subscriber).replace("http://127.0.0.1:8000", "")
+    # A mail program without one-click support opens the address: the page, no change.
+    opened = Client().get(path)
+    assert opened.status_code == 200 and "<button" in opened.content.decode()
+    assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
     mail_app = Client(enforce_csrf_checks=True)
     for _ in range(2):  # repeating it is harmless
         response = mail_app.post(
@@ -104,7 +139,6 @@ def test_one_click_unsubscribe_is_a_cookieless_post_with_200_and_no_redirect():
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
     assert subscriber.events.filter(kind="unsubscribed").count() == 1
-    assert Client().get(path).status_code == 405  # only POST does anything
 
 
 def test_unsubscribing_cancels_queued_deliveries_at_once():

@@ -259,7 +259,20 @@ def test_strategy_document_link_shows_type_and_size(client, tmp_path, settings):
     strategy.document.save("strategy.pdf", ContentFile(b"%PDF-1.4 " + b"x" * 2048))
     html = client.get("/").content.decode()
     assert "Read the Medway Local Area SEND Strategy 2022 to 2025.</a> (PDF, 2.0" in html
+    assert 'href="/editions/2022-to-2025/document/"' in html
     assert "another format" in html
+    document = client.get("/editions/2022-to-2025/document/")
+    assert document.status_code == 200 and document["Content-Type"] == "application/pdf"
+    assert b"".join(document.streaming_content).startswith(b"%PDF-1.4")
+
+
+def test_missing_document_file_does_not_break_the_page(client, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    Strategy.objects.filter(status="published").update(document="strategy-documents/gone.pdf")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "The full document is not on this website yet." in response.content.decode()
+    assert client.get("/editions/2022-to-2025/document/").status_code == 404
 
 
 def test_service_navigation_marks_the_current_section(client):
@@ -267,3 +280,14 @@ def test_service_navigation_marks_the_current_section(client):
     assert 'href="/action-plan/" aria-current="page"' in html
     html = client.get("/ambitions/best-outcomes/").content.decode()
     assert 'href="/ambitions/" aria-current="true"' in html
+
+
+def test_easy_read_text_sits_with_the_item_it_explains(client):
+    from strategy.models import ChildRight
+
+    right = ChildRight.objects.get(text__startswith="attend their local school")
+    right.easy_read = "You can go to a school near you."
+    right.save()
+    html = client.get("/rights/").content.decode()
+    item = html.split("attend their local school", 1)[1].split("</li>", 1)[0]
+    assert "Easy read:</strong> You can go to a school near you." in item

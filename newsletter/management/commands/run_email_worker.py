@@ -12,6 +12,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from newsletter import jobs, mailer
 from newsletter.mailer import run_worker
 
 
@@ -44,6 +45,9 @@ class Command(BaseCommand):
         if claim_timeout is not None and claim_timeout <= 0:
             raise CommandError("--claim-timeout must be more than 0.")
         self.stdout.write(f"Sending through {describe_backend()}.")
+        # The worker also keeps the privacy notice's promises on retention.
+        if jobs.purge_if_due not in mailer.PERIODIC_JOBS:
+            mailer.PERIODIC_JOBS.append(jobs.purge_if_due)
         stop = threading.Event()
         previous = self._handle_signals(stop)
         try:
