@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "django_prose_editor",
+    "reversion",
+    "reversion_compare",
+    # --- staff sign-in (two-factor, lockout): added by the staff sign-in work ---
     "strategy",
     "newsletter",
 ]
