@@ -25,17 +25,8 @@ BUDGET_REQUESTS = 6
 BUDGETED_PATH = "/"
 INFORMATION_PATHS = ("/action-plan/",)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = site_server.CHROMIUM
+CHROMIUM_ARGS = site_server.CHROMIUM_ARGS
 
 
 @dataclass

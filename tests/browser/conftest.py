@@ -6,7 +6,6 @@ collects these modules without launching gunicorn or Chromium.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,17 +14,8 @@ import pytest
 from . import site_server
 from .site_server import REPO_ROOT, Site
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = site_server.CHROMIUM
+CHROMIUM_ARGS = site_server.CHROMIUM_ARGS
 AXE_PATH = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 # Playwright's default timeout is 30 s; a local server answers in milliseconds, so a

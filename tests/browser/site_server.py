@@ -32,6 +32,19 @@ MANAGE_PY = REPO_ROOT / "manage.py"
 GUNICORN_CONF = REPO_ROOT / "medway_send" / "gunicorn.conf.py"
 BUILD_DIR = REPO_ROOT / "static" / "build"
 
+# Debian's Chromium, started so it makes no connections off this machine.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 DEMO_DATA_ARGS = ("--items", "12", "--updates", "2", "--news", "12")
 HOSTS = "127.0.0.1,localhost"
 

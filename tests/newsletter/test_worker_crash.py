@@ -118,6 +118,31 @@ def test_worker_killed_mid_send_loses_nothing_and_repeats_at_most_one_batch(tmp_
     assert not OutboundEmail.objects.exclude(status="sent").exists()
 
 
+def kill_mid_send_and_restart(tmp_path, finished):
+    """Run a worker, kill -9 it after ~150 messages, restart one, wait for ``finished()``.
+
+    Returns the sink, stopped, holding everything that was received.
+    """
+    sink = SmtpSink().start()
+    sink.delay_seconds = 0.005  # so the kill lands in the middle of a conversation
+    workers = []
+    try:
+        workers.append(start_worker(sink.port, tmp_path / "first.log"))
+        sink.wait_for(150, timeout=60)
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait(timeout=10)
+        assert not finished(), "the worker finished before it was killed"
+        workers.append(start_worker(sink.port, tmp_path / "second.log"))
+        wait_until(finished, timeout=60, what="every message finished")
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        sink.stop()
+    return sink
+
+
 def test_newsletter_issue_survives_a_killed_worker_and_skips_the_unsubscribed(tmp_path):
     from newsletter import services
     from newsletter.models import Delivery, NewsletterIssue, Subscriber
@@ -142,23 +167,7 @@ def test_newsletter_issue_survives_a_killed_worker_and_skips_the_unsubscribed(tm
     def finished():
         return not Delivery.objects.filter(status__in=["queued", "sending"]).exists()
 
-    sink = SmtpSink().start()
-    sink.delay_seconds = 0.005
-    workers = []
-    try:
-        workers.append(start_worker(sink.port, tmp_path / "first.log"))
-        sink.wait_for(150, timeout=60)
-        workers[0].send_signal(signal.SIGKILL)
-        workers[0].wait(timeout=10)
-        assert not finished(), "the worker finished before it was killed"
-        workers.append(start_worker(sink.port, tmp_path / "second.log"))
-        wait_until(finished, timeout=60, what="every delivery finished")
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
-        sink.stop()
+    sink = kill_mid_send_and_restart(tmp_path, finished)
 
     received = collections.Counter(sink.recipients())
     stayers = {f"reader{n}@example.com" for n in range(COUNT - 10)}
