@@ -5,6 +5,7 @@ With DJANGO_DEBUG off (the default) the site refuses to start without a real
 secret key and an allowed-hosts list, so a half-configured server never runs.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +59,11 @@ INSTALLED_APPS = [
     "reversion",
     "reversion_compare",
     # --- staff sign-in (two-factor, lockout): added by the staff sign-in work ---
+    "django_otp",
+    "staff.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
+    "staff.apps.BackupCodesConfig",  # django_otp.plugins.otp_static
+    "axes",
+    "staff",
     "strategy",
     "newsletter",
 ]
@@ -73,7 +79,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sign-in (staff app): timeouts first, so an expired session is never
+    # checked for its second step; OTPMiddleware adds user.is_verified().
+    "staff.middleware.StaffSessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "staff.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the polite "sign-in paused" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "medway_send.urls"
@@ -142,6 +155,46 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Staff sign-in: two-step codes, lockout, session timeouts (the staff app) ------
+# Two-step sign-in (a code from an authenticator app) is required whenever DEBUG is
+# off; staff/two_factor.py reads DEBUG itself, so production cannot opt out.
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out account or address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+ADMIN_SESSION_IDLE_SECONDS = env_int("ADMIN_SESSION_IDLE_SECONDS", 1800, minimum=60)
+ADMIN_SESSION_MAX_SECONDS = env_int("ADMIN_SESSION_MAX_SECONDS", 43200, minimum=60)
+if ADMIN_SESSION_MAX_SECONDS < ADMIN_SESSION_IDLE_SECONDS:
+    raise ImproperlyConfigured(
+        "ADMIN_SESSION_MAX_SECONDS must be at least ADMIN_SESSION_IDLE_SECONDS."
+    )
+# A session cannot outlive the absolute timeout, so `clearsessions` removes abandoned ones.
+SESSION_COOKIE_AGE = ADMIN_SESSION_MAX_SECONDS
+# The name people see in their authenticator app.
+OTP_TOTP_ISSUER = SITE_NAME
+# After each wrong code the next try must wait twice as long (1, 2, 4, 8… seconds).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Even superusers cannot read someone's secret key or backup codes in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Lockout (django-axes): this many wrong passwords or codes for one account, or from
+# one client address, pause sign-in for that account or address for the cool-off.
+AXES_FAILURE_LIMIT = env_int("STAFF_SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("STAFF_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Tries during a lockout do not extend it, so "try again in 30 minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "staff.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "staff.lockout.locked_out"
+# Superusers see and lift locks on a plain page (/admin/two-factor/locks/) rather
+# than axes' own admin tables, which show raw request data.
+AXES_ENABLE_ADMIN = False
+# Keep a record of each failed attempt for IT to review, beside the lockout counters.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The log names the account and address (IT needs them); never what was typed.
+AXES_SENSITIVE_PARAMETERS = ["password", "code"]
 
 # --- Language and time ----------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

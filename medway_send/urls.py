@@ -15,6 +15,8 @@ admin.site.index_title = "Keep the strategy, action plan and news up to date"
 admin.site.site_url = "/"
 
 urlpatterns = [
+    # The second sign-in step (staff app); before admin/, whose catch-all would answer 404.
+    path("admin/two-factor/", include("staff.urls")),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

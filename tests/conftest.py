@@ -15,14 +15,27 @@ def _postgres_leg_really_uses_postgres(request):
         assert connection.vendor == "postgresql", f"running on {connection.vendor}"
 
 
+def sign_in_with_code(client, user):
+    """Sign ``client`` in as ``user``, password and two-factor code steps both done."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    # What staff.two_factor.mark_verified leaves in the session after a right code.
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def staff_client(client, django_user_model):
-    """A client signed in as a superuser, as council IT would be."""
+    """A client signed in as a superuser, as council IT would be, code step included."""
     user = django_user_model.objects.create_superuser(
         "editor", "editor@example.com", "a long enough passphrase for tests"
     )
-    client.force_login(user)
-    return client
+    return sign_in_with_code(client, user)
 
 
 def visible_text(html):

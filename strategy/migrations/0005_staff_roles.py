@@ -27,7 +27,9 @@ STRATEGY_CONTENT = [
 
 
 def _codenames():
-    editor = [f"{action}_{model}" for model in STRATEGY_CONTENT for action in ("add", "change", "view")]
+    editor = [
+        f"{action}_{model}" for model in STRATEGY_CONTENT for action in ("add", "change", "view")
+    ]
     editor += ["change_strategy", "view_strategy", "change_page", "view_page", "view_board"]
     publisher = editor + [f"delete_{model}" for model in STRATEGY_CONTENT]
     publisher += ["add_strategy", "add_board", "change_board"]

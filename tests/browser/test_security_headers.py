@@ -7,15 +7,12 @@ as markup that needs inline script or style.
 
 from __future__ import annotations
 
-import secrets
-import subprocess
-import sys
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .site_server import MANAGE_PY, REPO_ROOT
+from .staff_accounts import create_account, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -133,22 +130,11 @@ def test_admin_login_page_has_no_csp_errors(new_page):
 
 def test_admin_rich_text_editor_runs_under_the_csp(new_page, live_site):
     """The editor's inline import map is allowed by hash; nothing else inline is needed."""
-    username, password = f"csp-{secrets.token_hex(4)}", secrets.token_urlsafe(24)
-    subprocess.run(
-        [sys.executable, str(MANAGE_PY), "createsuperuser", "--no-input", "--username", username]
-        + ["--email", f"{username}@example.com"],
-        cwd=REPO_ROOT,
-        env={**live_site.env, "DJANGO_SUPERUSER_PASSWORD": password},
-        check=True,
-        capture_output=True,
-    )
+    account = create_account(live_site, prefix="csp")
     page = new_page()
     watcher = ConsoleWatcher(page, ignore_missing_favicon=True)
-    page.goto("/admin/login/?next=/admin/strategy/newspost/add/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.click("input[type=submit]")
+    # Password, then the authenticator app's code (required with DEBUG off).
+    sign_in(page, account, "/admin/strategy/newspost/add/")
     assert urlsplit(page.url).path == "/admin/strategy/newspost/add/", page.url
     try:
         page.wait_for_selector(".ProseMirror", state="attached", timeout=5_000)
