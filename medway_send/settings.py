@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.forms",
     "crispy_forms",
     "crispy_forms_gds",
     "django_prose_editor",
@@ -90,6 +91,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "medway_send.urls"
+# Widgets render through the project's templates, so templates/admin/widgets/ can
+# fix accessibility problems in Django's own widget markup.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "medway_send.wsgi.application"
 
 TEMPLATES = [

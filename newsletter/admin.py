@@ -1,4 +1,9 @@
-"""The admin for newsletter managers: subscribers, issues, and the outbox."""
+"""The admin for newsletter managers: subscribers, issues, and the outbox.
+
+Issues keep a history (who changed what, compare, restore, recover). Subscribers,
+their consent records and the outbox never do: they are personal data or queue
+rows, and erasing a person must leave no copy of them in a version table.
+"""
 
 import csv
 
@@ -12,6 +17,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from medway_send import admin_history
+from medway_send.admin_history import HistoryAdmin
 from medway_send.spreadsheets import csv_safe
 from newsletter import services
 from newsletter.emails import issue_content
@@ -118,8 +125,11 @@ class SubscriberAdmin(admin.ModelAdmin):
             services.erase(subscriber=subscriber)
 
 
+admin_history.register(NewsletterIssue)
+
+
 @admin.register(NewsletterIssue)
-class NewsletterIssueAdmin(admin.ModelAdmin):
+class NewsletterIssueAdmin(HistoryAdmin):
     list_display = ["subject", "status", "recipient_count", "send_started_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["subject", "body"]
@@ -132,6 +142,15 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return (obj is None or obj.can_be_sent) and super().has_delete_permission(request, obj)
+
+    def restore_refused(self, obj):
+        # Restoring would make a sent issue a draft again, which could be sent twice.
+        if not obj.can_be_sent:
+            return (
+                "This issue has been sent, so it is a record of what people received. "
+                "It cannot be changed back."
+            )
+        return None
 
     def get_urls(self):
         view = self.admin_site.admin_view

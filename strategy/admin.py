@@ -1,12 +1,17 @@
 """The admin where council staff keep the strategy, action plan and news up to date.
 
 Ordered items use a number field rather than drag-and-drop, so they can be
-reordered with a keyboard or screen reader.
+reordered with a keyboard or screen reader. Every admin here keeps a history
+(medway_send.admin_history): who changed what and when, compare, restore,
+recover deleted items, and a stop when two editors would overwrite each other.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 
+from medway_send import admin_history
+from medway_send.admin_history import HistoryAdmin
 from strategy.models import (
     ActionPlanItem,
     Ambition,
@@ -21,6 +26,38 @@ from strategy.models import (
     Strategy,
     VisionStatement,
 )
+
+# What the history keeps. An edition's versions include its own text items (the
+# inlines on its page), so restoring an edition restores the page as it was.
+# Action items and progress updates are not bundled into an ambition's or an
+# edition's versions: each has its own history, and restoring an ambition must
+# not rewind, or delete, the action plan's progress recorded since. When they
+# are edited on an ambition's page they are still saved in the same revision.
+admin_history.register(
+    Strategy,
+    follow=[
+        "vision_statements",
+        "related_strategies",
+        "priorities",
+        "ambitions",
+        "rights",
+        "parent_carer_commitments",
+    ],
+)
+for versioned_model in [
+    VisionStatement,
+    RelatedStrategy,
+    Priority,
+    Ambition,
+    ChildRight,
+    ParentCarerCommitment,
+    Board,
+    ActionPlanItem,
+    ProgressUpdate,
+    NewsPost,
+    Page,
+]:
+    admin_history.register(versioned_model)
 
 # A link typed without a scheme is taken as https (Django 6's default).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -71,7 +108,7 @@ class ParentCarerCommitmentInline(OrderedItemInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(admin.ModelAdmin):
+class StrategyAdmin(HistoryAdmin):
     list_display = ["title", "period", "status", "published_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title"]
@@ -101,7 +138,25 @@ class StrategyAdmin(admin.ModelAdmin):
         return obj.period
 
 
-class StrategyItemAdmin(admin.ModelAdmin):
+class LabelledOrderForm(forms.ModelForm):
+    """A changelist row form whose order box is named after its row, for screen readers.
+
+    Django's list-editable inputs have no label of their own; without one a
+    screen reader announces a row of unnamed number boxes.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "order" in self.fields:
+            self.fields["order"].widget.attrs["aria-label"] = f"Order of “{self.instance}”"
+
+
+class LabelledOrderMixin:
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=LabelledOrderForm, **kwargs)
+
+
+class StrategyItemAdmin(LabelledOrderMixin, HistoryAdmin):
     """Shared set-up for the short ordered items of a strategy."""
 
     list_display = ["text", "strategy", "order", "updated_at"]
@@ -154,7 +209,7 @@ class AmbitionAdmin(StrategyItemAdmin):
 
 
 @admin.register(RelatedStrategy)
-class RelatedStrategyAdmin(admin.ModelAdmin):
+class RelatedStrategyAdmin(LabelledOrderMixin, HistoryAdmin):
     list_display = ["title", "strategy", "order", "updated_at"]
     list_editable = ["order"]
     list_filter = ["strategy"]
@@ -164,7 +219,7 @@ class RelatedStrategyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(LabelledOrderMixin, HistoryAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -178,14 +233,13 @@ class ProgressUpdateInline(admin.StackedInline):
 
 
 @admin.register(ActionPlanItem)
-class ActionPlanItemAdmin(admin.ModelAdmin):
+class ActionPlanItemAdmin(HistoryAdmin):
     list_display = ["title", "ambition", "status", "lead", "board", "target_date", "updated_at"]
     list_filter = ["status", "board", "ambition__strategy", "ambition"]
     search_fields = ["title", "description", "lead", "co_produced_with"]
     list_select_related = ["ambition", "board"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "target_date"
-    autocomplete_fields = ["ambition"]
     save_on_top = True
     inlines = [ProgressUpdateInline]
     fieldsets = [
@@ -196,17 +250,16 @@ class ActionPlanItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(HistoryAdmin):
     list_display = ["action_item", "date", "what_we_said"]
     list_filter = ["date", "action_item__status"]
     search_fields = ["what_we_said", "what_we_did", "action_item__title"]
     list_select_related = ["action_item"]
-    autocomplete_fields = ["action_item"]
     date_hierarchy = "date"
 
 
 @admin.register(NewsPost)
-class NewsPostAdmin(admin.ModelAdmin):
+class NewsPostAdmin(HistoryAdmin):
     list_display = ["title", "published_at", "updated_at"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -215,7 +268,7 @@ class NewsPostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(HistoryAdmin):
     list_display = ["title", "kind", "updated_at"]
     search_fields = ["title", "body"]
     fields = ["kind", "title", "summary", "body", "published_at"]
