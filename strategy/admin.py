@@ -12,6 +12,7 @@ from django.db import models
 
 from medway_send import admin_history
 from medway_send.admin_history import HistoryAdmin
+from strategy.admin_checks import ContentChecksMixin
 from strategy.models import (
     ActionPlanItem,
     Ambition,
@@ -108,7 +109,7 @@ class ParentCarerCommitmentInline(OrderedItemInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(HistoryAdmin):
+class StrategyAdmin(ContentChecksMixin, HistoryAdmin):
     list_display = ["title", "period", "status", "published_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title"]
@@ -156,7 +157,7 @@ class LabelledOrderMixin:
         return super().get_changelist_form(request, form=LabelledOrderForm, **kwargs)
 
 
-class StrategyItemAdmin(LabelledOrderMixin, HistoryAdmin):
+class StrategyItemAdmin(ContentChecksMixin, LabelledOrderMixin, HistoryAdmin):
     """Shared set-up for the short ordered items of a strategy."""
 
     list_display = ["text", "strategy", "order", "updated_at"]
@@ -209,7 +210,7 @@ class AmbitionAdmin(StrategyItemAdmin):
 
 
 @admin.register(RelatedStrategy)
-class RelatedStrategyAdmin(LabelledOrderMixin, HistoryAdmin):
+class RelatedStrategyAdmin(ContentChecksMixin, LabelledOrderMixin, HistoryAdmin):
     list_display = ["title", "strategy", "order", "updated_at"]
     list_editable = ["order"]
     list_filter = ["strategy"]
@@ -219,7 +220,7 @@ class RelatedStrategyAdmin(LabelledOrderMixin, HistoryAdmin):
 
 
 @admin.register(Board)
-class BoardAdmin(LabelledOrderMixin, HistoryAdmin):
+class BoardAdmin(ContentChecksMixin, LabelledOrderMixin, HistoryAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -233,7 +234,7 @@ class ProgressUpdateInline(admin.StackedInline):
 
 
 @admin.register(ActionPlanItem)
-class ActionPlanItemAdmin(HistoryAdmin):
+class ActionPlanItemAdmin(ContentChecksMixin, HistoryAdmin):
     list_display = ["title", "ambition", "status", "lead", "board", "target_date", "updated_at"]
     list_filter = ["status", "board", "ambition__strategy", "ambition"]
     search_fields = ["title", "description", "lead", "co_produced_with"]
@@ -250,7 +251,7 @@ class ActionPlanItemAdmin(HistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(HistoryAdmin):
+class ProgressUpdateAdmin(ContentChecksMixin, HistoryAdmin):
     list_display = ["action_item", "date", "what_we_said"]
     list_filter = ["date", "action_item__status"]
     search_fields = ["what_we_said", "what_we_did", "action_item__title"]
@@ -259,7 +260,7 @@ class ProgressUpdateAdmin(HistoryAdmin):
 
 
 @admin.register(NewsPost)
-class NewsPostAdmin(HistoryAdmin):
+class NewsPostAdmin(ContentChecksMixin, HistoryAdmin):
     list_display = ["title", "published_at", "updated_at"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -268,7 +269,7 @@ class NewsPostAdmin(HistoryAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(HistoryAdmin):
+class PageAdmin(ContentChecksMixin, HistoryAdmin):
     list_display = ["title", "kind", "updated_at"]
     search_fields = ["title", "body"]
     fields = ["kind", "title", "summary", "body", "published_at"]
