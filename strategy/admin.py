@@ -13,6 +13,11 @@ from django.db import models
 from medway_send import admin_history
 from medway_send.admin_history import HistoryAdmin
 from strategy.admin_checks import ContentChecksMixin
+from strategy.admin_publishing import (
+    HoldInlineChangesMixin,
+    PublishingAdminMixin,
+    PublishingInlineMixin,
+)
 from strategy.models import (
     ActionPlanItem,
     Ambition,
@@ -64,7 +69,7 @@ for versioned_model in [
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class OrderedItemInline(admin.StackedInline):
+class OrderedItemInline(PublishingInlineMixin, admin.StackedInline):
     extra = 0
     fields = ["order", "text", "easy_read"]
 
@@ -73,7 +78,7 @@ class VisionStatementInline(OrderedItemInline):
     model = VisionStatement
 
 
-class RelatedStrategyInline(admin.StackedInline):
+class RelatedStrategyInline(PublishingInlineMixin, admin.StackedInline):
     model = RelatedStrategy
     extra = 0
     fields = ["order", "title", "description", "url", "easy_read"]
@@ -109,7 +114,7 @@ class ParentCarerCommitmentInline(OrderedItemInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(ContentChecksMixin, HistoryAdmin):
+class StrategyAdmin(HoldInlineChangesMixin, ContentChecksMixin, HistoryAdmin):
     list_display = ["title", "period", "status", "published_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title"]
@@ -157,7 +162,7 @@ class LabelledOrderMixin:
         return super().get_changelist_form(request, form=LabelledOrderForm, **kwargs)
 
 
-class StrategyItemAdmin(ContentChecksMixin, LabelledOrderMixin, HistoryAdmin):
+class StrategyItemAdmin(PublishingAdminMixin, ContentChecksMixin, LabelledOrderMixin, HistoryAdmin):
     """Shared set-up for the short ordered items of a strategy."""
 
     list_display = ["text", "strategy", "order", "updated_at"]
@@ -189,7 +194,7 @@ class PriorityAdmin(StrategyItemAdmin):
     list_filter = ["strategy", "source"]
 
 
-class ActionPlanItemInline(admin.StackedInline):
+class ActionPlanItemInline(PublishingInlineMixin, admin.StackedInline):
     model = ActionPlanItem
     extra = 0
     fields = ["order", "title", "slug", "lead", "board", "status", "target_date"]
@@ -198,7 +203,7 @@ class ActionPlanItemInline(admin.StackedInline):
 
 
 @admin.register(Ambition)
-class AmbitionAdmin(StrategyItemAdmin):
+class AmbitionAdmin(HoldInlineChangesMixin, StrategyItemAdmin):
     list_display = ["text", "strategy", "order", "action_item_count", "updated_at"]
     prepopulated_fields = {"slug": ["text"]}
     fields = ["strategy", "order", "text", "slug", "description", "easy_read"]
@@ -210,7 +215,9 @@ class AmbitionAdmin(StrategyItemAdmin):
 
 
 @admin.register(RelatedStrategy)
-class RelatedStrategyAdmin(ContentChecksMixin, LabelledOrderMixin, HistoryAdmin):
+class RelatedStrategyAdmin(
+    PublishingAdminMixin, ContentChecksMixin, LabelledOrderMixin, HistoryAdmin
+):
     list_display = ["title", "strategy", "order", "updated_at"]
     list_editable = ["order"]
     list_filter = ["strategy"]
@@ -227,14 +234,16 @@ class BoardAdmin(ContentChecksMixin, LabelledOrderMixin, HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ProgressUpdateInline(admin.StackedInline):
+class ProgressUpdateInline(PublishingInlineMixin, admin.StackedInline):
     model = ProgressUpdate
     extra = 0
     fields = ["date", "what_we_said", "what_we_did"]
 
 
 @admin.register(ActionPlanItem)
-class ActionPlanItemAdmin(ContentChecksMixin, HistoryAdmin):
+class ActionPlanItemAdmin(
+    HoldInlineChangesMixin, PublishingAdminMixin, ContentChecksMixin, HistoryAdmin
+):
     list_display = ["title", "ambition", "status", "lead", "board", "target_date", "updated_at"]
     list_filter = ["status", "board", "ambition__strategy", "ambition"]
     search_fields = ["title", "description", "lead", "co_produced_with"]
@@ -251,7 +260,7 @@ class ActionPlanItemAdmin(ContentChecksMixin, HistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ContentChecksMixin, HistoryAdmin):
+class ProgressUpdateAdmin(PublishingAdminMixin, ContentChecksMixin, HistoryAdmin):
     list_display = ["action_item", "date", "what_we_said"]
     list_filter = ["date", "action_item__status"]
     search_fields = ["what_we_said", "what_we_did", "action_item__title"]
@@ -260,7 +269,7 @@ class ProgressUpdateAdmin(ContentChecksMixin, HistoryAdmin):
 
 
 @admin.register(NewsPost)
-class NewsPostAdmin(ContentChecksMixin, HistoryAdmin):
+class NewsPostAdmin(PublishingAdminMixin, ContentChecksMixin, HistoryAdmin):
     list_display = ["title", "published_at", "updated_at"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -269,7 +278,7 @@ class NewsPostAdmin(ContentChecksMixin, HistoryAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(ContentChecksMixin, HistoryAdmin):
+class PageAdmin(PublishingAdminMixin, ContentChecksMixin, HistoryAdmin):
     list_display = ["title", "kind", "updated_at"]
     search_fields = ["title", "body"]
     fields = ["kind", "title", "summary", "body", "published_at"]

@@ -681,10 +681,10 @@ def iter_published_content() -> Iterator[ContentItem]:
         (ChildRight, "strategy:rights", ["text", "easy_read"]),
         (ParentCarerCommitment, "strategy:rights", ["text", "easy_read"]),
     ]:
-        objects = model.objects.filter(**in_published).select_related("strategy")
+        objects = model.objects.published().filter(**in_published).select_related("strategy")
         yield from items(objects, fields, on_topic_page(url_name))
     yield from items(
-        Ambition.objects.filter(**in_published).select_related("strategy"),
+        Ambition.objects.published().filter(**in_published).select_related("strategy"),
         ["text", "description", "easy_read"],
         lambda obj: obj.get_absolute_url(),
     )
@@ -694,9 +694,9 @@ def iter_published_content() -> Iterator[ContentItem]:
         lambda obj: obj.get_absolute_url(),
     )
     yield from items(
-        ProgressUpdate.objects.filter(
-            action_item__in=ActionPlanItem.objects.published()
-        ).select_related("action_item"),
+        ProgressUpdate.objects.published()
+        .filter(action_item__in=ActionPlanItem.objects.published())
+        .select_related("action_item"),
         ["what_we_said", "what_we_did"],
         lambda obj: obj.action_item.get_absolute_url(),
     )
@@ -705,7 +705,7 @@ def iter_published_content() -> Iterator[ContentItem]:
         ["title", "summary", "body"],
         lambda obj: obj.get_absolute_url(),
     )
-    yield from items(Page.objects.all(), ["body"], lambda obj: obj.get_absolute_url())
+    yield from items(Page.objects.published(), ["body"], lambda obj: obj.get_absolute_url())
 
 
 def _short(obj, length=60):

@@ -29,7 +29,7 @@ class FixedPagesSitemap(Sitemap):
 
 class StandardPagesSitemap(Sitemap):
     def items(self):
-        return Page.objects.all()
+        return Page.objects.published()
 
     def lastmod(self, page):
         return page.updated_at
@@ -45,7 +45,7 @@ class EditionSitemap(Sitemap):
 
 class AmbitionSitemap(Sitemap):
     def items(self):
-        return Ambition.objects.filter(strategy__in=Strategy.objects.published())
+        return Ambition.objects.published().filter(strategy__in=Strategy.objects.published())
 
     def lastmod(self, ambition):
         return ambition.updated_at

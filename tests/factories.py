@@ -38,6 +38,7 @@ class AmbitionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Ambition
 
+    publishing_status = "published"
     strategy = factory.LazyFunction(lambda: Strategy.objects.current())
     text = factory.Sequence(lambda n: f"test ambition number {n}")
     slug = factory.Sequence(lambda n: f"test-ambition-{n}")
@@ -48,6 +49,7 @@ class ChildRightFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ChildRight
 
+    publishing_status = "published"
     strategy = factory.SubFactory(StrategyFactory)
     text = factory.Sequence(lambda n: f"test right {n}")
 
@@ -64,6 +66,7 @@ class ActionPlanItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ActionPlanItem
 
+    publishing_status = "published"
     ambition = factory.LazyFunction(lambda: Strategy.objects.current().ambitions.first())
     title = factory.Sequence(lambda n: f"Test action {n}")
     slug = factory.Sequence(lambda n: f"test-action-{n}")
@@ -78,6 +81,7 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProgressUpdate
 
+    publishing_status = "published"
     action_item = factory.SubFactory(ActionPlanItemFactory)
     date = datetime.date(2023, 6, 1)
     what_we_said = "We said we would start."
@@ -88,6 +92,7 @@ class NewsPostFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = NewsPost
 
+    publishing_status = "published"
     title = factory.Sequence(lambda n: f"Test news {n}")
     slug = factory.Sequence(lambda n: f"test-news-{n}")
     summary = "A short summary of the news for the list and the feed."

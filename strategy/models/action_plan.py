@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from medway_send.richtext import RichTextField
 from strategy.models.base import TimestampedModel
+from strategy.models.publishing import Publishable, PublishableQuerySet
 from strategy.models.strategy import Ambition, Strategy
 
 
@@ -25,19 +26,26 @@ class Board(models.Model):
         return self.name
 
 
-class ActionPlanItemQuerySet(models.QuerySet):
+class ActionPlanItemQuerySet(PublishableQuerySet):
     def published(self):
-        """Items the public may see: those under a published or superseded strategy."""
-        return self.filter(ambition__strategy__in=Strategy.objects.published())
+        """Published items under a published ambition of a published or superseded strategy."""
+        return (
+            super()
+            .published()
+            .filter(
+                ambition__publishing_status=Publishable.Status.PUBLISHED,
+                ambition__strategy__in=Strategy.objects.published(),
+            )
+        )
 
     def with_related(self):
         """Everything the list and download views show, fetched in as few queries as possible."""
         return self.select_related("ambition", "ambition__strategy", "board").prefetch_related(
-            "progress_updates"
+            models.Prefetch("progress_updates", ProgressUpdate.objects.published())
         )
 
 
-class ActionPlanItem(TimestampedModel):
+class ActionPlanItem(TimestampedModel, Publishable):
     """One action the local area has committed to, under one ambition."""
 
     class Status(models.TextChoices):
@@ -108,7 +116,7 @@ class ActionPlanItem(TimestampedModel):
         return updates[0] if updates else None
 
 
-class ProgressUpdate(TimestampedModel):
+class ProgressUpdate(TimestampedModel, Publishable):
     """A dated report on one action: what we said we would do, and what we did."""
 
     action_item = models.ForeignKey(
@@ -117,6 +125,8 @@ class ProgressUpdate(TimestampedModel):
     date = models.DateField(default=timezone.localdate, help_text="The date this update covers.")
     what_we_said = models.TextField(help_text="What we said we would do by this date.")
     what_we_did = RichTextField(help_text="What actually happened, in plain words.")
+
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]

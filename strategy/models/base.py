@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from strategy.models.publishing import Publishable, PublishableQuerySet
+
 
 class TimestampedModel(models.Model):
     """Records when an item was first added and last changed."""
@@ -13,7 +15,7 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
-class OrderedItem(TimestampedModel):
+class OrderedItem(TimestampedModel, Publishable):
     """A short item in an ordered list, such as one ambition or one right.
 
     Order is a number, not drag-and-drop, so editors using a keyboard or a
@@ -31,6 +33,8 @@ class OrderedItem(TimestampedModel):
         help_text="Optional. The same point in short sentences and everyday words, "
         "for readers who find the main text hard.",
     )
+
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -6,15 +6,16 @@ from django.utils import timezone
 
 from medway_send.richtext import RichTextField
 from strategy.models.base import TimestampedModel
+from strategy.models.publishing import Publishable, PublishableQuerySet
 
 
-class NewsPostQuerySet(models.QuerySet):
+class NewsPostQuerySet(PublishableQuerySet):
     def published(self):
-        """Posts whose publication time has arrived."""
-        return self.filter(published_at__lte=timezone.now())
+        """Published posts whose date has arrived."""
+        return super().published().filter(published_at__lte=timezone.now())
 
 
-class NewsPost(TimestampedModel):
+class NewsPost(TimestampedModel, Publishable):
     """A dated news item, listed at /news/ and in the feed."""
 
     title = models.CharField(max_length=200)

@@ -6,9 +6,10 @@ from django.utils import timezone
 
 from medway_send.richtext import RichTextField
 from strategy.models.base import TimestampedModel
+from strategy.models.publishing import Publishable, PublishableQuerySet
 
 
-class Page(TimestampedModel):
+class Page(TimestampedModel, Publishable):
     """A standalone page with a fixed address, such as the privacy notice."""
 
     class Kind(models.TextChoices):
@@ -30,6 +31,8 @@ class Page(TimestampedModel):
     )
     body = RichTextField()
     published_at = models.DateTimeField("first published", default=timezone.now)
+
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind"]

@@ -1,7 +1,7 @@
 """The strategy edition and the ordered items that make up its text."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,14 +19,19 @@ class StrategyQuerySet(models.QuerySet):
         return self.filter(status=Strategy.Status.PUBLISHED).order_by("-start_year").first()
 
     def with_content(self):
-        """Prefetch every ordered item the strategy pages show."""
+        """Prefetch every published item the strategy pages show (drafts never)."""
         return self.prefetch_related(
-            "vision_statements",
-            "related_strategies__priorities",
-            "priorities",
-            "ambitions",
-            "rights",
-            "parent_carer_commitments",
+            Prefetch("vision_statements", VisionStatement.objects.published()),
+            Prefetch(
+                "related_strategies",
+                RelatedStrategy.objects.published().prefetch_related(
+                    Prefetch("priorities", Priority.objects.published())
+                ),
+            ),
+            Prefetch("priorities", Priority.objects.published()),
+            Prefetch("ambitions", Ambition.objects.published()),
+            Prefetch("rights", ChildRight.objects.published()),
+            Prefetch("parent_carer_commitments", ParentCarerCommitment.objects.published()),
         )
 
 
@@ -116,6 +121,7 @@ class Strategy(TimestampedModel):
     class Meta:
         verbose_name_plural = "strategies"
         ordering = ["-start_year"]
+        permissions = [("publish_content", "Can publish, schedule and unpublish content")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_year__gte=models.F("start_year")),

@@ -8,7 +8,7 @@ from strategy.models import Page
 
 def page_view(request, kind):
     """Show the page of this kind; each kind has a fixed address in urls.py."""
-    page = get_object_or_404(Page, kind=kind)
+    page = get_object_or_404(Page.objects.published(), kind=kind)
     return render(
         request,
         "strategy/page.html",

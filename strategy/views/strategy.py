@@ -107,8 +107,10 @@ class AmbitionDetailView(PublicPageMixin, DetailView):
     context_object_name = "ambition"
 
     def get_queryset(self):
-        return Ambition.objects.filter(strategy__in=Strategy.objects.published()).select_related(
-            "strategy"
+        return (
+            Ambition.objects.published()
+            .filter(strategy__in=Strategy.objects.published())
+            .select_related("strategy")
         )
 
     def get_page_title(self):
@@ -121,7 +123,7 @@ class AmbitionDetailView(PublicPageMixin, DetailView):
         return [*super().get_breadcrumbs(), ("Ambitions", reverse("strategy:ambitions"))]
 
     def get_context_data(self, **kwargs):
-        items = list(self.object.action_items.with_related())
+        items = list(self.object.action_items.published().with_related())
         kwargs.update(
             action_items=items,
             strategy=self.object.strategy,

@@ -104,6 +104,7 @@ def test_editor_can_change_an_ambition_and_the_public_page_shows_it(staff_client
         "slug": ambition.slug,
         "description": "<p>What this means for your family.</p>",
         "easy_read": "Help when you need it.",
+        "publishing_status": "published",
         "action_items-TOTAL_FORMS": 0,
         "action_items-INITIAL_FORMS": 0,
     }

@@ -46,6 +46,7 @@ def test_saving_hard_text_is_allowed_and_summed_up(staff_client):
             "body": HARD,
             "published_at_0": "2024-01-01",
             "published_at_1": "10:00:00",
+            "publishing_status": "published",
         },
         follow=True,
     )

@@ -55,6 +55,7 @@ def test_script_typed_by_an_editor_never_reaches_the_public_page(staff_client, c
         '<p><img src=x onerror="alert(2)"></p>',
         "published_at_0": "2024-01-01",
         "published_at_1": "10:00:00",
+        "publishing_status": "published",
     }
     response = staff_client.post("/admin/strategy/newspost/add/", data)
     assert response.status_code == 302, response.content.decode()[:2000]

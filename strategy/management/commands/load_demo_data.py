@@ -75,6 +75,7 @@ class Command(BaseCommand):
                     start_date=begins,
                     target_date=begins + datetime.timedelta(days=rng.randint(90, 720)),
                     status=rng.choice(statuses),
+                    publishing_status="published",
                     order=(n + 1) * 10,
                 )
             )
@@ -86,6 +87,7 @@ class Command(BaseCommand):
                 date=today - datetime.timedelta(days=90 * k),
                 what_we_said=f"We said we would make progress on: {item.title}.",
                 what_we_did="<p>This is a made-up demo update.</p>",
+                publishing_status="published",
             )
             for item in created
             for k in range(updates)
@@ -98,6 +100,7 @@ class Command(BaseCommand):
                 summary="Made-up news for trying out the site.",
                 body="<p>This is made-up demo content.</p>",
                 published_at=timezone.now() - datetime.timedelta(days=7 * n),
+                publishing_status="published",
             )
             for n in range(news_start, news_start + news)
         )
