@@ -254,6 +254,9 @@ EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 3600, minimum=1)
 # A message "sending" for longer than this is taken to be lost with its worker and re-queued.
 EMAIL_CLAIM_TIMEOUT_SECONDS = env_int("EMAIL_CLAIM_TIMEOUT_SECONDS", 300, minimum=1)
 
+# Jobs the worker runs about once a minute, beside sending email.
+WORKER_PERIODIC_JOBS = ["strategy.publishing_jobs.publish_due"]
+
 # --- Newsletter sign-up ------------------------------------------------------------------
 # Seconds between two confirmation emails to one address, and how many a day at most.
 NEWSLETTER_CONFIRMATION_INTERVAL_SECONDS = env_int(

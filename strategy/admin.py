@@ -15,6 +15,7 @@ from medway_send.admin_history import HistoryAdmin
 from strategy.admin_checks import ContentChecksMixin
 from strategy.admin_publishing import (
     HoldInlineChangesMixin,
+    PreviewAdminMixin,
     PublishingAdminMixin,
     PublishingInlineMixin,
 )
@@ -203,7 +204,7 @@ class ActionPlanItemInline(PublishingInlineMixin, admin.StackedInline):
 
 
 @admin.register(Ambition)
-class AmbitionAdmin(HoldInlineChangesMixin, StrategyItemAdmin):
+class AmbitionAdmin(HoldInlineChangesMixin, PreviewAdminMixin, StrategyItemAdmin):
     list_display = ["text", "strategy", "order", "action_item_count", "updated_at"]
     prepopulated_fields = {"slug": ["text"]}
     fields = ["strategy", "order", "text", "slug", "description", "easy_read"]
@@ -269,7 +270,7 @@ class ProgressUpdateAdmin(PublishingAdminMixin, ContentChecksMixin, HistoryAdmin
 
 
 @admin.register(NewsPost)
-class NewsPostAdmin(PublishingAdminMixin, ContentChecksMixin, HistoryAdmin):
+class NewsPostAdmin(PreviewAdminMixin, PublishingAdminMixin, ContentChecksMixin, HistoryAdmin):
     list_display = ["title", "published_at", "updated_at"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -278,7 +279,7 @@ class NewsPostAdmin(PublishingAdminMixin, ContentChecksMixin, HistoryAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(PublishingAdminMixin, ContentChecksMixin, HistoryAdmin):
+class PageAdmin(PreviewAdminMixin, PublishingAdminMixin, ContentChecksMixin, HistoryAdmin):
     list_display = ["title", "kind", "updated_at"]
     search_fields = ["title", "body"]
     fields = ["kind", "title", "summary", "body", "published_at"]

@@ -115,6 +115,7 @@ class HoldInlineChangesMixin:
     def save_formset(self, request, form, formset, change):
         if can_publish(request) or not hasattr(formset.model, "pending_changes"):
             return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)  # also works out changed_objects
         changed = {id(obj): fields for obj, fields in formset.changed_objects}
         live_ids = set(
             formset.model._default_manager.filter(
@@ -122,7 +123,7 @@ class HoldInlineChangesMixin:
                 publishing_status=PublishingStatus.PUBLISHED,
             ).values_list("pk", flat=True)
         )
-        for obj in formset.save(commit=False):
+        for obj in instances:
             if obj.pk in live_ids:
                 pending = obj.hold_changes(changed.get(id(obj), []))
                 formset.model._default_manager.filter(pk=obj.pk).update(pending_changes=pending)
@@ -144,3 +145,63 @@ class PublishingInlineMixin:
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly if can_publish(request) else [*readonly, "publishing_status"]
+
+
+def preview_context(obj):
+    """(template, context) that render ``obj`` as its public page would, or None."""
+    from strategy.models import ActionPlanItem, Ambition, NewsPost, Page
+
+    common = {"preview": True, "page_title": str(obj), "breadcrumbs": []}
+    if isinstance(obj, Ambition):
+        items = list(obj.action_items.published().with_related())
+        return "strategy/ambition_detail.html", {
+            **common,
+            "page_title": obj.heading,
+            "ambition": obj,
+            "strategy": obj.strategy,
+            "action_items": items,
+        }
+    if isinstance(obj, ActionPlanItem):
+        return "strategy/action_item_detail.html", {
+            **common,
+            "item": obj,
+            "strategy": obj.ambition.strategy,
+        }
+    if isinstance(obj, NewsPost):
+        return "strategy/news_detail.html", {**common, "post": obj}
+    if isinstance(obj, Page):
+        return "strategy/page.html", {**common, "page": obj}
+    return None
+
+
+class PreviewAdminMixin:
+    """A "Preview" page showing an item, waiting edits included, as the public would see it."""
+
+    def get_urls(self):
+        from django.urls import path
+
+        opts = self.model._meta
+        view = self.admin_site.admin_view(self.preview_view)
+        name = f"{opts.app_label}_{opts.model_name}_preview"
+        return [path("<path:object_id>/preview/", view, name=name), *super().get_urls()]
+
+    def preview_view(self, request, object_id):
+        from django.http import Http404
+        from django.template.response import TemplateResponse
+
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404
+        found = preview_context(obj.with_pending_changes())
+        if found is None:
+            raise Http404("This kind of item is previewed on the page it belongs to.")
+        template, context = found
+        response = TemplateResponse(request, template, context)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and preview_context(obj) is not None:
+            extra_context = {**(extra_context or {}), "preview_url": "../preview/"}
+        return super().change_view(request, object_id, form_url, extra_context)

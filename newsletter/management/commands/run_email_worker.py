@@ -11,6 +11,7 @@ import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from newsletter import jobs, mailer
 from newsletter.mailer import run_worker
@@ -45,9 +46,11 @@ class Command(BaseCommand):
         if claim_timeout is not None and claim_timeout <= 0:
             raise CommandError("--claim-timeout must be more than 0.")
         self.stdout.write(f"Sending through {describe_backend()}.")
-        # The worker also keeps the privacy notice's promises on retention.
-        if jobs.purge_if_due not in mailer.PERIODIC_JOBS:
-            mailer.PERIODIC_JOBS.append(jobs.purge_if_due)
+        # The worker also keeps the privacy notice's promises on retention, and runs
+        # the other apps' periodic jobs named in settings (scheduled publishing).
+        for job in [jobs.purge_if_due, *map(import_string, settings.WORKER_PERIODIC_JOBS)]:
+            if job not in mailer.PERIODIC_JOBS:
+                mailer.PERIODIC_JOBS.append(job)
         stop = threading.Event()
         previous = self._handle_signals(stop)
         try:

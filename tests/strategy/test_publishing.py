@@ -1,0 +1,195 @@
+"""Drafts stay off the website; editors' edits wait for a publisher; schedules publish themselves."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from strategy.models import ActionPlanItem, Ambition, NewsPost, Page
+from strategy.publishing_jobs import publish_due
+from tests.conftest import sign_in_with_code, visible_text
+from tests.factories import ActionPlanItemFactory, AmbitionFactory, NewsPostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def as_role(django_user_model):
+    def make(role):
+        user = django_user_model.objects.create_user(
+            role.replace(" ", "-").lower(),
+            "x@medway.gov.uk",
+            "a long passphrase here",
+            is_staff=True,
+        )
+        user.groups.add(Group.objects.get(name=role))
+        return sign_in_with_code(Client(), user)
+
+    return make
+
+
+def everything_public(client):
+    """Every public page and download, as one string."""
+    paths = [
+        "/",
+        "/ambitions/",
+        "/rights/",
+        "/vision/",
+        "/priorities/",
+        "/action-plan/",
+        "/action-plan/action-plan.csv",
+        "/action-plan/action-plan.json",
+        "/news/",
+        "/news/feed/",
+        "/news/feed/atom/",
+        "/sitemap.xml",
+    ]
+    return " ".join(client.get(path).content.decode() for path in paths)
+
+
+def test_drafts_are_invisible_everywhere(client):
+    ambition = AmbitionFactory(
+        text="a draft ambition", slug="draft-ambition", publishing_status="draft"
+    )
+    ActionPlanItemFactory(title="A draft action", slug="draft-action", publishing_status="draft")
+    ActionPlanItemFactory(title="Action under a draft ambition", ambition=ambition)
+    NewsPostFactory(title="Draft news", slug="draft-news", publishing_status="draft")
+    NewsPostFactory(title="Withdrawn news", slug="withdrawn", publishing_status="unpublished")
+    everything = everything_public(client)
+    for words in [
+        "a draft ambition",
+        "A draft action",
+        "Action under a draft ambition",
+        "Draft news",
+        "Withdrawn news",
+        "draft-ambition",
+        "draft-action",
+        "draft-news",
+    ]:
+        assert words not in everything, words
+    for path in ["/ambitions/draft-ambition/", "/action-plan/draft-action/", "/news/draft-news/"]:
+        assert client.get(path).status_code == 404, path
+
+
+def test_unpublished_page_is_gone(client):
+    Page.objects.filter(kind="cookies").update(publishing_status="unpublished")
+    assert client.get("/cookies/").status_code == 404
+    assert "/cookies/" not in client.get("/sitemap.xml").content.decode()
+
+
+def change_ambition(client, ambition, text):
+    data = {
+        "strategy": ambition.strategy_id,
+        "order": ambition.order,
+        "text": text,
+        "slug": ambition.slug,
+        "description": "",
+        "easy_read": "",
+        "review_by": "",
+        "publishing_status": ambition.publishing_status,
+        "action_items-TOTAL_FORMS": 0,
+        "action_items-INITIAL_FORMS": 0,
+    }
+    return client.post(reverse("admin:strategy_ambition_change", args=[ambition.pk]), data)
+
+
+def test_an_editors_change_waits_for_a_publisher(client, as_role):
+    ambition = Ambition.objects.get(slug="best-outcomes")
+    editor, publisher = as_role("Content editor"), as_role("Publisher")
+
+    assert change_ambition(editor, ambition, "achieving the very best outcomes").status_code == 302
+    assert "the very best outcomes" not in client.get("/ambitions/best-outcomes/").content.decode()
+    ambition.refresh_from_db()
+    assert ambition.text == "achieving the best outcomes, through inclusion and participation"
+    assert ambition.pending_changes
+
+    form = editor.get(
+        reverse("admin:strategy_ambition_change", args=[ambition.pk])
+    ).content.decode()
+    assert "achieving the very best outcomes" in form  # the editor carries on from the draft
+    preview = editor.get(f"/admin/strategy/ambition/{ambition.pk}/preview/")
+    assert "Preview — not published" in preview.content.decode()
+    assert "Achieving the very best outcomes" in visible_text(preview.content.decode())
+    assert preview["X-Robots-Tag"].startswith("noindex")
+
+    publisher.post(
+        reverse("admin:strategy_ambition_changelist"),
+        {"action": "publish_selected", "_selected_action": [ambition.pk]},
+    )
+    assert "Achieving the very best outcomes" in visible_text(
+        client.get("/ambitions/best-outcomes/").content.decode()
+    )
+    ambition.refresh_from_db()
+    assert ambition.pending_changes is None
+
+
+def test_an_editor_cannot_publish(as_role, client):
+    editor = as_role("Content editor")
+    draft = AmbitionFactory(slug="new-idea", text="a new idea", publishing_status="draft")
+    form = editor.get(reverse("admin:strategy_ambition_change", args=[draft.pk])).content.decode()
+    assert 'name="publishing_status"' not in form  # shown, but not editable
+    data = {
+        "strategy": draft.strategy_id,
+        "order": 1,
+        "text": "a new idea",
+        "slug": "new-idea",
+        "publishing_status": "published",
+        "action_items-TOTAL_FORMS": 0,
+        "action_items-INITIAL_FORMS": 0,
+    }
+    editor.post(reverse("admin:strategy_ambition_change", args=[draft.pk]), data)
+    draft.refresh_from_db()
+    assert draft.publishing_status == "draft"
+    listing = editor.get(reverse("admin:strategy_ambition_changelist")).content.decode()
+    assert "publish_selected" not in listing
+    assert client.get("/ambitions/new-idea/").status_code == 404
+
+
+def test_new_inline_items_start_as_drafts_for_editors(as_role):
+    editor = as_role("Content editor")
+    ambition = Ambition.objects.get(slug="right-support")
+    html = editor.get(
+        reverse("admin:strategy_ambition_change", args=[ambition.pk])
+    ).content.decode()
+    assert "action_items-group" in html
+
+
+def test_scheduled_items_publish_themselves_when_due(client):
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    future = timezone.now() + datetime.timedelta(days=1)
+    due = NewsPostFactory(
+        slug="due", title="Due now", publishing_status="scheduled", publish_at=past
+    )
+    later = NewsPostFactory(slug="later", publishing_status="scheduled", publish_at=future)
+    assert client.get("/news/due/").status_code == 404
+    assert publish_due() == 1
+    assert client.get("/news/due/").status_code == 200
+    assert NewsPost.objects.get(pk=later.pk).publishing_status == "scheduled"
+    assert NewsPost.objects.get(pk=due.pk).publishing_status == "published"
+
+
+def test_publish_scheduled_command_for_cron(capsys):
+    ActionPlanItemFactory(
+        publishing_status="scheduled", publish_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    call_command("publish_scheduled")
+    assert "Published 1 scheduled items." in capsys.readouterr().out
+    assert ActionPlanItem.objects.published().count() == 1
+
+
+def test_worker_runs_scheduled_publishing():
+    from django.conf import settings
+
+    assert "strategy.publishing_jobs.publish_due" in settings.WORKER_PERIODIC_JOBS
+
+
+def test_preview_needs_a_signed_in_member_of_staff(client):
+    ambition = Ambition.objects.get(slug="best-outcomes")
+    response = client.get(f"/admin/strategy/ambition/{ambition.pk}/preview/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert re.search(r"Disallow: /admin/", client.get("/robots.txt").content.decode())
