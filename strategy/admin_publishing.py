@@ -181,9 +181,48 @@ class PreviewAdminMixin:
         from django.urls import path
 
         opts = self.model._meta
-        view = self.admin_site.admin_view(self.preview_view)
-        name = f"{opts.app_label}_{opts.model_name}_preview"
-        return [path("<path:object_id>/preview/", view, name=name), *super().get_urls()]
+        prefix = f"{opts.app_label}_{opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/preview/", wrap(self.preview_view), name=f"{prefix}_preview"),
+            path("<path:object_id>/share/", wrap(self.share_view), name=f"{prefix}_share"),
+            *super().get_urls(),
+        ]
+
+    def share_view(self, request, object_id):
+        """Make, list and revoke preview links for people without an account."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.http import Http404
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from strategy.models import PreviewLink
+
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_change_permission(request, obj):
+            raise Http404
+        links = PreviewLink.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        )
+        if request.method == "POST":
+            if request.POST.get("revoke"):
+                links.filter(pk=request.POST["revoke"]).update(revoked_at=timezone.now())
+                self.message_user(request, "That preview link no longer works.")
+            else:
+                PreviewLink.objects.create(item=obj, created_by=request.user)
+                self.message_user(request, "New preview link made. It works for 7 days.")
+            return redirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Share a preview of “{obj}”",
+            "opts": self.model._meta,
+            "original": obj,
+            "links": [
+                (link, request.build_absolute_uri(f"/preview/{link.token}/")) for link in links
+            ],
+            "now": timezone.now(),
+        }
+        return TemplateResponse(request, "admin/strategy/share_preview.html", context)
 
     def preview_view(self, request, object_id):
         from django.http import Http404
@@ -203,5 +242,9 @@ class PreviewAdminMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         if obj is not None and preview_context(obj) is not None:
-            extra_context = {**(extra_context or {}), "preview_url": "../preview/"}
+            extra_context = {
+                **(extra_context or {}),
+                "preview_url": "../preview/",
+                "share_url": "../share/",
+            }
         return super().change_view(request, object_id, form_url, extra_context)

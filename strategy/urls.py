@@ -1,6 +1,6 @@
 from django.urls import path
 
-from strategy.views import action_plan, documents, news, pages, strategy
+from strategy.views import action_plan, documents, news, pages, previews, strategy
 
 app_name = "strategy"
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("privacy/", pages.page_view, {"kind": "privacy"}, name="privacy"),
     path("cookies/", pages.page_view, {"kind": "cookies"}, name="cookies"),
     path("contact/", pages.page_view, {"kind": "contact"}, name="contact"),
+    path("preview/<str:token>/", previews.shared_preview, name="shared_preview"),
 ]

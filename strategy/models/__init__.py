@@ -3,6 +3,7 @@
 from strategy.models.action_plan import ActionPlanItem, Board, ProgressUpdate
 from strategy.models.news import NewsPost
 from strategy.models.pages import Page
+from strategy.models.previews import PreviewLink
 from strategy.models.strategy import (
     Ambition,
     ChildRight,
@@ -20,6 +21,7 @@ __all__ = [
     "ChildRight",
     "NewsPost",
     "Page",
+    "PreviewLink",
     "ParentCarerCommitment",
     "Priority",
     "ProgressUpdate",

@@ -18,6 +18,7 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
+        "Disallow: /preview/",
         "Disallow: /newsletter/confirm/",
         "Disallow: /newsletter/unsubscribe/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",

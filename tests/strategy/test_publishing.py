@@ -193,3 +193,46 @@ def test_preview_needs_a_signed_in_member_of_staff(client):
     response = client.get(f"/admin/strategy/ambition/{ambition.pk}/preview/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert re.search(r"Disallow: /admin/", client.get("/robots.txt").content.decode())
+
+
+def make_share_link(staff_client, ambition):
+    url = f"/admin/strategy/ambition/{ambition.pk}/share/"
+    staff_client.post(url)
+    html = staff_client.get(url).content.decode()
+    return re.search(r'href="http://testserver(/preview/[^"]+/)"', html).group(1)
+
+
+def test_shared_preview_shows_the_draft_read_only_and_is_never_indexed(staff_client):
+    from django.test import Client
+
+    draft = AmbitionFactory(slug="shared", text="an idea for the forum", publishing_status="draft")
+    path = make_share_link(staff_client, draft)
+    response = Client().get(path)  # someone without an account
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Preview — not published" in html and "An idea for the forum" in visible_text(html)
+    assert response["X-Robots-Tag"].startswith("noindex")
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert "csrfmiddlewaretoken" not in html
+    assert "/preview/" not in Client().get("/sitemap.xml").content.decode()
+    assert "Disallow: /preview/" in Client().get("/robots.txt").content.decode()
+
+
+def test_revoked_expired_and_tampered_preview_links_do_not_work(staff_client):
+    from django.test import Client
+
+    from strategy.models import PreviewLink
+
+    draft = AmbitionFactory(slug="shared", text="an idea", publishing_status="draft")
+    path = make_share_link(staff_client, draft)
+    link = PreviewLink.objects.get()
+    assert Client().get(path[:-3] + "xx/").status_code == 404  # tampered
+    PreviewLink.objects.filter(pk=link.pk).update(expires_at=timezone.now())
+    assert Client().get(path).status_code == 404  # expired
+    PreviewLink.objects.filter(pk=link.pk).update(
+        expires_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    assert Client().get(path).status_code == 200
+    staff_client.post(f"/admin/strategy/ambition/{draft.pk}/share/", {"revoke": link.pk})
+    dead = Client().get(path)
+    assert dead.status_code == 404 and "This preview link does not work" in dead.content.decode()
