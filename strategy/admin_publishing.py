@@ -8,6 +8,7 @@ the form, and saving (or "Publish selected") puts them on the website.
 
 import copy
 
+from django import forms
 from django.contrib import admin, messages
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -16,10 +17,26 @@ from strategy.models.publishing import PublishingStatus
 
 PUBLISH_PERMISSION = "strategy.publish_content"
 PUBLISHING_FIELDS = ["publishing_status", "publish_at", "review_by"]
+NOTE_FIELDS = ["major_change", "change_note"]
 
 
 def can_publish(request):
     return request.user.has_perm(PUBLISH_PERMISSION)
+
+
+class ChangeNoteFields(forms.ModelForm):
+    """What a publisher can add when saving: a public note of a major change."""
+
+    major_change = forms.BooleanField(
+        required=False,
+        label="This is a major change that families should know about",
+        help_text="Adds a note to the page's public history.",
+    )
+    change_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What changed, in one or two plain sentences.",
+    )
 
 
 class PublishingAdminMixin:
@@ -46,7 +63,10 @@ class PublishingAdminMixin:
             (name, {**opts, "fields": [f for f in opts["fields"] if f not in PUBLISHING_FIELDS]})
             for name, opts in fieldsets
         ]
-        return [*content, ("Publishing", {"fields": PUBLISHING_FIELDS})]
+        publishing = [("Publishing", {"fields": PUBLISHING_FIELDS})]
+        if can_publish(request) and obj is not None:
+            publishing.append(("Change note", {"fields": NOTE_FIELDS}))
+        return [*content, *publishing]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -55,6 +75,9 @@ class PublishingAdminMixin:
         return readonly
 
     def get_form(self, request, obj=None, **kwargs):
+        if can_publish(request):
+            base = kwargs.get("form", self.form)
+            kwargs["form"] = type(base.__name__, (ChangeNoteFields, base), {})
         form_class = super().get_form(request, obj, **kwargs)
 
         class HeldChangesForm(form_class):
@@ -65,6 +88,14 @@ class PublishingAdminMixin:
                 if self.instance.pk and self.instance.pending_changes:
                     draft = copy.copy(self.instance).with_pending_changes()
                     self.initial.update(model_to_dict(draft, fields=list(self.fields)))
+
+            def clean(self):
+                cleaned = super().clean()
+                if cleaned.get("major_change") and not (cleaned.get("change_note") or "").strip():
+                    self.add_error(
+                        "change_note", "Say what changed, so families can see it in the history"
+                    )
+                return cleaned
 
         HeldChangesForm.__name__ = form_class.__name__
         return HeldChangesForm
@@ -87,6 +118,12 @@ class PublishingAdminMixin:
             if obj.publishing_status == PublishingStatus.SCHEDULED and not obj.publish_at:
                 obj.publish_at = timezone.now()
         super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("major_change"):
+            from strategy.models import ChangeNote
+
+            ChangeNote.objects.create(
+                item=obj, note=form.cleaned_data["change_note"].strip(), created_by=request.user
+            )
 
     def has_publish_permission(self, request):
         return can_publish(request)
@@ -149,9 +186,14 @@ class PublishingInlineMixin:
 
 def preview_context(obj):
     """(template, context) that render ``obj`` as its public page would, or None."""
-    from strategy.models import ActionPlanItem, Ambition, NewsPost, Page
+    from strategy.models import ActionPlanItem, Ambition, ChangeNote, NewsPost, Page
 
-    common = {"preview": True, "page_title": str(obj), "breadcrumbs": []}
+    common = {
+        "preview": True,
+        "page_title": str(obj),
+        "breadcrumbs": [],
+        "change_notes": ChangeNote.for_item(obj),
+    }
     if isinstance(obj, Ambition):
         items = list(obj.action_items.published().with_related())
         return "strategy/ambition_detail.html", {

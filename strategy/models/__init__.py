@@ -1,6 +1,7 @@
 """Content models for the strategy site. Import them from here."""
 
 from strategy.models.action_plan import ActionPlanItem, Board, ProgressUpdate
+from strategy.models.change_notes import ChangeNote
 from strategy.models.news import NewsPost
 from strategy.models.pages import Page
 from strategy.models.previews import PreviewLink
@@ -18,6 +19,7 @@ __all__ = [
     "ActionPlanItem",
     "Ambition",
     "Board",
+    "ChangeNote",
     "ChildRight",
     "NewsPost",
     "Page",

@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.urls import reverse
 
-from strategy.models import Strategy
+from strategy.models import ChangeNote, Strategy
 
 
 class PublicPageMixin:
@@ -31,6 +31,9 @@ class PublicPageMixin:
         context.setdefault("page_title", self.get_page_title())
         context.setdefault("meta_description", self.get_meta_description())
         context.setdefault("breadcrumbs", self.get_breadcrumbs())
+        item = getattr(self, "object", None)
+        if item is not None and "change_notes" not in context:
+            context["change_notes"] = ChangeNote.for_item(item)
         return context
 
 

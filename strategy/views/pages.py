@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from strategy.models import Page
+from strategy.models import ChangeNote, Page
 
 
 def page_view(request, kind):
@@ -19,5 +19,6 @@ def page_view(request, kind):
             "breadcrumbs": [("Home", reverse("strategy:overview")), (page.title, None)],
             "published": page.published_at,
             "updated": page.updated_at,
+            "change_notes": ChangeNote.for_item(page),
         },
     )

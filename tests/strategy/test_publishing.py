@@ -236,3 +236,43 @@ def test_revoked_expired_and_tampered_preview_links_do_not_work(staff_client):
     staff_client.post(f"/admin/strategy/ambition/{draft.pk}/share/", {"revoke": link.pk})
     dead = Client().get(path)
     assert dead.status_code == 404 and "This preview link does not work" in dead.content.decode()
+
+
+def test_major_change_note_appears_in_the_public_page_history(staff_client, client):
+    ambition = Ambition.objects.get(slug="working-together")
+    data = {
+        "strategy": ambition.strategy_id,
+        "order": ambition.order,
+        "text": ambition.text,
+        "slug": ambition.slug,
+        "description": "<p>We now meet families every month.</p>",
+        "easy_read": "",
+        "review_by": "",
+        "publishing_status": "published",
+        "major_change": "on",
+        "change_note": "Added how often we meet families.",
+        "action_items-TOTAL_FORMS": 0,
+        "action_items-INITIAL_FORMS": 0,
+    }
+    url = reverse("admin:strategy_ambition_change", args=[ambition.pk])
+    missing = staff_client.post(url, {**data, "change_note": ""})
+    assert "Say what changed" in missing.content.decode()  # a major change needs its note
+    assert staff_client.post(url, data).status_code == 302
+    html = client.get("/ambitions/working-together/").content.decode()
+    assert "Page history" in html and "Added how often we meet families." in html
+    assert "Last updated" in html
+
+
+def test_minor_changes_leave_no_public_note(staff_client, client):
+    post = NewsPostFactory(slug="minor")
+    data = {
+        "title": post.title,
+        "slug": "minor",
+        "summary": post.summary,
+        "body": "<p>Typo fixed.</p>",
+        "published_at_0": "2024-01-01",
+        "published_at_1": "10:00:00",
+        "publishing_status": "published",
+    }
+    staff_client.post(reverse("admin:strategy_newspost_change", args=[post.pk]), data)
+    assert "Page history" not in client.get("/news/minor/").content.decode()
