@@ -276,3 +276,24 @@ def test_minor_changes_leave_no_public_note(staff_client, client):
     }
     staff_client.post(reverse("admin:strategy_newspost_change", args=[post.pk]), data)
     assert "Page history" not in client.get("/news/minor/").content.decode()
+
+
+def test_admin_home_shows_what_needs_attention(as_role):
+    editor = as_role("Content editor")
+    AmbitionFactory(text="a draft for review", publishing_status="draft")
+    NewsPostFactory(
+        title="Goes out tomorrow",
+        publishing_status="scheduled",
+        publish_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    Ambition.objects.filter(slug="best-outcomes").update(review_by=datetime.date(2020, 1, 1))
+    html = editor.get("/admin/").content.decode()
+    assert "Needs attention" in html
+    assert "a draft for review" in html
+    assert "Goes out tomorrow" in html
+    assert "review by 1 January 2020" in html
+
+
+def test_newsletter_manager_sees_no_content_dashboard(as_role):
+    html = as_role("Newsletter manager").get("/admin/").content.decode()
+    assert "Needs attention" not in html
