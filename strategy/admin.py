@@ -115,7 +115,7 @@ class ParentCarerCommitmentInline(OrderedItemInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(HoldInlineChangesMixin, ContentChecksMixin, HistoryAdmin):
+class StrategyAdmin(HoldInlineChangesMixin, PreviewAdminMixin, ContentChecksMixin, HistoryAdmin):
     list_display = ["title", "period", "status", "published_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title"]
@@ -163,7 +163,9 @@ class LabelledOrderMixin:
         return super().get_changelist_form(request, form=LabelledOrderForm, **kwargs)
 
 
-class StrategyItemAdmin(PublishingAdminMixin, ContentChecksMixin, LabelledOrderMixin, HistoryAdmin):
+class StrategyItemAdmin(
+    PreviewAdminMixin, PublishingAdminMixin, ContentChecksMixin, LabelledOrderMixin, HistoryAdmin
+):
     """Shared set-up for the short ordered items of a strategy."""
 
     list_display = ["text", "strategy", "order", "updated_at"]
@@ -204,7 +206,7 @@ class ActionPlanItemInline(PublishingInlineMixin, admin.StackedInline):
 
 
 @admin.register(Ambition)
-class AmbitionAdmin(HoldInlineChangesMixin, PreviewAdminMixin, StrategyItemAdmin):
+class AmbitionAdmin(HoldInlineChangesMixin, StrategyItemAdmin):
     list_display = ["text", "strategy", "order", "action_item_count", "updated_at"]
     prepopulated_fields = {"slug": ["text"]}
     fields = ["strategy", "order", "text", "slug", "description", "easy_read"]
@@ -217,7 +219,7 @@ class AmbitionAdmin(HoldInlineChangesMixin, PreviewAdminMixin, StrategyItemAdmin
 
 @admin.register(RelatedStrategy)
 class RelatedStrategyAdmin(
-    PublishingAdminMixin, ContentChecksMixin, LabelledOrderMixin, HistoryAdmin
+    PreviewAdminMixin, PublishingAdminMixin, ContentChecksMixin, LabelledOrderMixin, HistoryAdmin
 ):
     list_display = ["title", "strategy", "order", "updated_at"]
     list_editable = ["order"]
@@ -243,7 +245,7 @@ class ProgressUpdateInline(PublishingInlineMixin, admin.StackedInline):
 
 @admin.register(ActionPlanItem)
 class ActionPlanItemAdmin(
-    HoldInlineChangesMixin, PublishingAdminMixin, ContentChecksMixin, HistoryAdmin
+    HoldInlineChangesMixin, PreviewAdminMixin, PublishingAdminMixin, ContentChecksMixin, HistoryAdmin
 ):
     list_display = ["title", "ambition", "status", "lead", "board", "target_date", "updated_at"]
     list_filter = ["status", "board", "ambition__strategy", "ambition"]
@@ -261,7 +263,9 @@ class ActionPlanItemAdmin(
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(PublishingAdminMixin, ContentChecksMixin, HistoryAdmin):
+class ProgressUpdateAdmin(
+    PreviewAdminMixin, PublishingAdminMixin, ContentChecksMixin, HistoryAdmin
+):
     list_display = ["action_item", "date", "what_we_said"]
     list_filter = ["date", "action_item__status"]
     search_fields = ["what_we_said", "what_we_did", "action_item__title"]

@@ -184,16 +184,45 @@ class PublishingInlineMixin:
         return readonly if can_publish(request) else [*readonly, "publishing_status"]
 
 
+def _with_draft(prefetched, draft):
+    """A prefetched list of published items with ``draft`` in its place (added if new)."""
+    items = [item for item in prefetched if item.pk != draft.pk] + [draft]
+    return sorted(items, key=lambda item: (getattr(item, "order", 0), item.pk or 0))
+
+
+def _overview_with(strategy_id, related_name, draft):
+    """The strategy page as it would look with ``draft`` published in ``related_name``."""
+    from strategy.models import Strategy
+
+    strategy = Strategy.objects.with_content().get(pk=strategy_id)
+    cache = strategy._prefetched_objects_cache
+    cache[related_name] = _with_draft(cache[related_name], draft)
+    return strategy
+
+
 def preview_context(obj):
     """(template, context) that render ``obj`` as its public page would, or None."""
-    from strategy.models import ActionPlanItem, Ambition, ChangeNote, NewsPost, Page
+    from strategy.models import (
+        ActionPlanItem,
+        Ambition,
+        ChangeNote,
+        NewsPost,
+        Page,
+        Priority,
+        ProgressUpdate,
+        RelatedStrategy,
+        Strategy,
+    )
 
     common = {
         "preview": True,
         "page_title": str(obj),
         "breadcrumbs": [],
-        "change_notes": ChangeNote.for_item(obj),
+        "change_notes": ChangeNote.for_item(obj) if obj.pk else [],
     }
+    if isinstance(obj, Strategy):
+        strategy = Strategy.objects.with_content().get(pk=obj.pk)
+        return "strategy/overview.html", {**common, "strategy": strategy}
     if isinstance(obj, Ambition):
         items = list(obj.action_items.published().with_related())
         return "strategy/ambition_detail.html", {
@@ -202,6 +231,19 @@ def preview_context(obj):
             "ambition": obj,
             "strategy": obj.strategy,
             "action_items": items,
+        }
+    if isinstance(obj, ProgressUpdate):
+        item = ActionPlanItem.objects.with_related().get(pk=obj.action_item_id)
+        cache = item._prefetched_objects_cache
+        cache["progress_updates"] = sorted(
+            [u for u in cache["progress_updates"] if u.pk != obj.pk] + [obj],
+            key=lambda u: (u.date, u.pk or 0),
+            reverse=True,
+        )
+        return "strategy/action_item_detail.html", {
+            **common,
+            "item": item,
+            "strategy": item.ambition.strategy,
         }
     if isinstance(obj, ActionPlanItem):
         return "strategy/action_item_detail.html", {
@@ -213,7 +255,19 @@ def preview_context(obj):
         return "strategy/news_detail.html", {**common, "post": obj}
     if isinstance(obj, Page):
         return "strategy/page.html", {**common, "page": obj}
-    return None
+    if isinstance(obj, Priority):
+        strategy = _overview_with(obj.strategy_id, "priorities", obj)
+        for related in strategy.related_strategies.all():
+            if related.pk == obj.source_id:
+                cache = related._prefetched_objects_cache
+                cache["priorities"] = _with_draft(cache["priorities"], obj)
+        return "strategy/overview.html", {**common, "strategy": strategy}
+    if isinstance(obj, RelatedStrategy):
+        strategy = _overview_with(obj.strategy_id, "related_strategies", obj)
+        return "strategy/overview.html", {**common, "strategy": strategy}
+    related_name = obj._meta.get_field("strategy").remote_field.related_name
+    strategy = _overview_with(obj.strategy_id, related_name, obj)
+    return "strategy/overview.html", {**common, "strategy": strategy}
 
 
 class PreviewAdminMixin:
@@ -273,7 +327,9 @@ class PreviewAdminMixin:
         obj = self.get_object(request, object_id)
         if obj is None or not self.has_view_permission(request, obj):
             raise Http404
-        found = preview_context(obj.with_pending_changes())
+        if hasattr(obj, "with_pending_changes"):
+            obj.with_pending_changes()
+        found = preview_context(obj)
         if found is None:
             raise Http404("This kind of item is previewed on the page it belongs to.")
         template, context = found

@@ -297,3 +297,55 @@ def test_admin_home_shows_what_needs_attention(as_role):
 def test_newsletter_manager_sees_no_content_dashboard(as_role):
     html = as_role("Newsletter manager").get("/admin/").content.decode()
     assert "Needs attention" not in html
+
+
+def _draft_of(model, strategy):
+    from strategy.models import ChildRight, Priority, VisionStatement
+    from tests.factories import ProgressUpdateFactory
+
+    makers = {
+        "childright": lambda: ChildRight.objects.create(
+            strategy=strategy, text="a draft right to play", order=99
+        ),
+        "visionstatement": lambda: VisionStatement.objects.create(
+            strategy=strategy, text="A draft vision statement.", order=99
+        ),
+        "priority": lambda: Priority.objects.create(
+            strategy=strategy,
+            source=strategy.related_strategies.first(),
+            text="a draft priority",
+            order=99,
+        ),
+        "ambition": lambda: AmbitionFactory(
+            strategy=strategy, text="a draft ambition", publishing_status="draft"
+        ),
+        "progressupdate": lambda: ProgressUpdateFactory(
+            what_we_said="A draft update", publishing_status="draft"
+        ),
+        "strategy": lambda: strategy,
+    }
+    return makers[model]()
+
+
+PREVIEW_WORDS = {
+    "childright": "a draft right to play",
+    "visionstatement": "A draft vision statement.",
+    "priority": "a draft priority",
+    "ambition": "A draft ambition",
+    "progressupdate": "A draft update",
+    "strategy": "Summary of the strategy",
+}
+
+
+@pytest.mark.parametrize("model", PREVIEW_WORDS)
+def test_every_kind_of_draft_can_be_previewed(staff_client, client, model):
+    from strategy.models import Strategy
+
+    draft = _draft_of(model, Strategy.objects.current())
+    response = staff_client.get(f"/admin/strategy/{model}/{draft.pk}/preview/")
+    html = visible_text(response.content.decode())
+    assert response.status_code == 200
+    assert "Preview — not published" in html
+    assert PREVIEW_WORDS[model] in html
+    if model != "strategy":
+        assert PREVIEW_WORDS[model] not in visible_text(client.get("/").content.decode())
