@@ -245,7 +245,11 @@ class ProgressUpdateInline(PublishingInlineMixin, admin.StackedInline):
 
 @admin.register(ActionPlanItem)
 class ActionPlanItemAdmin(
-    HoldInlineChangesMixin, PreviewAdminMixin, PublishingAdminMixin, ContentChecksMixin, HistoryAdmin
+    HoldInlineChangesMixin,
+    PreviewAdminMixin,
+    PublishingAdminMixin,
+    ContentChecksMixin,
+    HistoryAdmin,
 ):
     list_display = ["title", "ambition", "status", "lead", "board", "target_date", "updated_at"]
     list_filter = ["status", "board", "ambition__strategy", "ambition"]
