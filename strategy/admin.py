@@ -115,7 +115,13 @@ class ParentCarerCommitmentInline(OrderedItemInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(HoldInlineChangesMixin, PreviewAdminMixin, ContentChecksMixin, HistoryAdmin):
+class StrategyAdmin(
+    HoldInlineChangesMixin,
+    PreviewAdminMixin,
+    PublishingAdminMixin,
+    ContentChecksMixin,
+    HistoryAdmin,
+):
     list_display = ["title", "period", "status", "published_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title"]

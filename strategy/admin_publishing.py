@@ -44,19 +44,36 @@ class PublishingAdminMixin:
 
     actions = ["publish_selected", "unpublish_selected"]
 
+    def _has_states(self):
+        # A strategy edition holds edits back but has its own status, not these states.
+        return any(f.name == "publishing_status" for f in self.model._meta.fields)
+
     def get_list_display(self, request):
         return [*super().get_list_display(request), "publishing_state"]
 
     def get_list_filter(self, request):
-        return [*super().get_list_filter(request), "publishing_status"]
+        extra = ["publishing_status"] if self._has_states() else []
+        return [*super().get_list_filter(request), *extra]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self._has_states():
+            actions.pop("unpublish_selected", None)
+        return actions
 
     @admin.display(description="on the website")
     def publishing_state(self, obj):
-        state = obj.get_publishing_status_display().split(" (")[0]
+        if self._has_states():
+            state = obj.get_publishing_status_display().split(" (")[0]
+        else:
+            state = obj.get_status_display().split(" (")[0]
         return f"{state}, with changes waiting" if obj.pending_changes else state
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if not self._has_states():
+            notes = [("Change note", {"fields": NOTE_FIELDS})]
+            return [*fieldsets, *notes] if can_publish(request) and obj is not None else fieldsets
         if any("publishing_status" in (opts.get("fields") or []) for _, opts in fieldsets):
             return fieldsets
         content = [
@@ -71,7 +88,7 @@ class PublishingAdminMixin:
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not can_publish(request):
-            readonly += ["publishing_status", "publish_at"]
+            readonly += ["publishing_status", "publish_at"] if self._has_states() else ["status"]
         return readonly
 
     def get_form(self, request, obj=None, **kwargs):
@@ -115,7 +132,9 @@ class PublishingAdminMixin:
         if can_publish(request):
             # A publisher's save is the version that goes out: nothing is held back.
             obj.pending_changes = None
-            if obj.publishing_status == PublishingStatus.SCHEDULED and not obj.publish_at:
+            if getattr(obj, "publishing_status", None) == PublishingStatus.SCHEDULED and not (
+                obj.publish_at
+            ):
                 obj.publish_at = timezone.now()
         super().save_model(request, obj, form, change)
         if form.cleaned_data.get("major_change"):

@@ -36,34 +36,9 @@ class PublishableQuerySet(models.QuerySet):
         return self.published().filter(review_by__lt=today)
 
 
-class Publishable(models.Model):
-    """Fields every public content type shares for the publishing workflow."""
+class HoldsChanges(models.Model):
+    """Edits to a live item can wait here, unpublished, until a publisher publishes them."""
 
-    Status = PublishingStatus
-
-    # Not "status": action-plan items already use that word for their progress.
-    publishing_status = models.CharField(
-        "publishing",
-        max_length=20,
-        choices=PublishingStatus,
-        default=PublishingStatus.DRAFT,
-        db_index=True,
-        help_text="Only “Published” items are on the website. Only publishers can publish, "
-        "schedule or unpublish.",
-    )
-    publish_at = models.DateTimeField(
-        "publish at",
-        null=True,
-        blank=True,
-        help_text="For “Scheduled”: when it goes on the website, without anyone pressing a button.",
-    )
-    review_by = models.DateField(
-        "review by",
-        null=True,
-        blank=True,
-        help_text="When someone should check this is still right. It is listed on the admin "
-        "home page after this date.",
-    )
     pending_changes = models.JSONField(
         null=True, blank=True, editable=False, encoder=DjangoJSONEncoder
     )
@@ -71,20 +46,9 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def is_live(self):
-        return self.publishing_status == PublishingStatus.PUBLISHED
-
     def content_field_names(self):
         """The fields an edit can change (everything editable except the workflow's own)."""
-        skip = {
-            "publishing_status",
-            "publish_at",
-            "pending_changes",
-            "created_at",
-            "updated_at",
-            "id",
-        }
+        skip = {"publishing_status", "publish_at", "pending_changes", "created_at", "updated_at"}
         return [
             f.name
             for f in self._meta.concrete_fields
@@ -112,6 +76,43 @@ class Publishable(models.Model):
                 self, attname, sanitise_html(value) if isinstance(field, RichTextField) else value
             )
         return self
+
+
+class Publishable(HoldsChanges):
+    """Fields every public content type shares for the publishing workflow."""
+
+    Status = PublishingStatus
+
+    # Not "status": action-plan items already use that word for their progress.
+    publishing_status = models.CharField(
+        "publishing",
+        max_length=20,
+        choices=PublishingStatus,
+        default=PublishingStatus.DRAFT,
+        db_index=True,
+        help_text="Only “Published” items are on the website. Only publishers can publish, "
+        "schedule or unpublish.",
+    )
+    publish_at = models.DateTimeField(
+        "publish at",
+        null=True,
+        blank=True,
+        help_text="For “Scheduled”: when it goes on the website, without anyone pressing a button.",
+    )
+    review_by = models.DateField(
+        "review by",
+        null=True,
+        blank=True,
+        help_text="When someone should check this is still right. It is listed on the admin "
+        "home page after this date.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_live(self):
+        return self.publishing_status == PublishingStatus.PUBLISHED
 
     def publish(self, *, now=None):
         """Apply waiting edits and put the item on the website."""

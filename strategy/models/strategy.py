@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from medway_send.richtext import RichTextField
 from strategy.models.base import OrderedItem, TimestampedModel, sentence_case
+from strategy.models.publishing import HoldsChanges
 
 
 class StrategyQuerySet(models.QuerySet):
@@ -35,7 +36,7 @@ class StrategyQuerySet(models.QuerySet):
         )
 
 
-class Strategy(TimestampedModel):
+class Strategy(TimestampedModel, HoldsChanges):
     """One edition of the Local Area SEND Strategy, such as 2022 to 2025.
 
     A new edition is added alongside the old one, never written over it, so
@@ -159,6 +160,17 @@ class Strategy(TimestampedModel):
     @property
     def period(self):
         return f"{self.start_year} to {self.end_year}"
+
+    @property
+    def is_live(self):
+        """Readable by the public, so an editor's edits must wait for a publisher."""
+        return self.status in (self.Status.PUBLISHED, self.Status.SUPERSEDED)
+
+    def publish(self, *, now=None):
+        """Put waiting edits on the website (the edition's own status is set by hand)."""
+        self.with_pending_changes()
+        self.pending_changes = None
+        self.save()
 
     @property
     def is_current(self):

@@ -349,3 +349,39 @@ def test_every_kind_of_draft_can_be_previewed(staff_client, client, model):
     assert PREVIEW_WORDS[model] in html
     if model != "strategy":
         assert PREVIEW_WORDS[model] not in visible_text(client.get("/").content.decode())
+
+
+def test_an_editors_change_to_the_strategy_text_waits_for_a_publisher(as_role, client):
+    from django.forms.models import model_to_dict
+
+    from strategy.models import Strategy
+
+    strategy = Strategy.objects.current()
+    editor, publisher = as_role("Content editor"), as_role("Publisher")
+    url = reverse("admin:strategy_strategy_change", args=[strategy.pk])
+    form_html = editor.get(url).content.decode()
+    assert 'name="status"' not in form_html  # only publishers change an edition's status
+    data = {k: v for k, v in model_to_dict(strategy).items() if v is not None and k != "document"}
+    data.update(
+        summary="<p>A simpler summary for families.</p>",
+        published_at_0="2026-12-01",
+        published_at_1="09:00:00",
+    )
+    for prefix in [
+        "vision_statements",
+        "related_strategies",
+        "priorities",
+        "ambitions",
+        "rights",
+        "parent_carer_commitments",
+    ]:
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data.pop("status", None)
+    response = editor.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert "A simpler summary" not in client.get("/").content.decode()
+    publisher.post(
+        reverse("admin:strategy_strategy_changelist"),
+        {"action": "publish_selected", "_selected_action": [strategy.pk]},
+    )
+    assert "A simpler summary for families." in client.get("/").content.decode()
