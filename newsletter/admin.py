@@ -247,27 +247,19 @@ class NewsletterIssueAdmin(HistoryAdmin):
         return TemplateResponse(request, "admin/newsletter/newsletterissue/send.html", context)
 
 
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
-    """What the worker has sent, is sending, or could not send."""
+QUEUE_FIELDS = ["status", "attempts", "next_attempt_at", "claimed_at", "sent_at", "last_error"]
 
-    list_display = ["kind", "to_email", "status", "attempts", "next_attempt_at", "sent_at"]
-    list_filter = ["status", "kind"]
-    search_fields = ["to_email", "subject"]
-    readonly_fields = [
-        "kind",
-        "to_email",
-        "subject",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "claimed_at",
-        "sent_at",
-        "last_error",
-        "created_at",
-    ]
-    fields = readonly_fields
+
+class QueuedMessageAdmin(admin.ModelAdmin):
+    """Read-only rows of a mail queue, with a permission-checked "try again" action.
+
+    Subclasses set ``retry_permission`` (sending again is a change, though the
+    rows themselves are read-only) and ``noun`` for the message.
+    """
+
     actions = ["retry_now"]
+    retry_permission = ""
+    noun = "messages"
 
     def has_add_permission(self, request):
         return False
@@ -276,57 +268,42 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         return False
 
     def has_retry_permission(self, request):
-        # The rows are read-only in the admin, but sending again is a change.
-        return request.user.has_perm("newsletter.change_outboundemail")
+        return request.user.has_perm(self.retry_permission)
 
-    @admin.action(description="Try sending the selected failed emails again", permissions=["retry"])
+    @admin.action(description="Try the selected failed ones again", permissions=["retry"])
     def retry_now(self, request, queryset):
-        count = retry_failed(queryset)
-        self.message_user(request, f"{count} emails queued again.")
+        count = queryset.filter(status=OutboundEmail.Status.FAILED).update(
+            status=OutboundEmail.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
+        )
+        self.message_user(request, f"{count} {self.noun} queued again.")
 
 
-def retry_failed(queryset):
-    """Queue failed rows again from a fresh start; return how many."""
-    return queryset.filter(status=Delivery.Status.FAILED).update(
-        status=Delivery.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
-    )
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(QueuedMessageAdmin):
+    """What the worker has sent, is sending, or could not send."""
+
+    list_display = ["kind", "to_email", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to_email", "subject"]
+    readonly_fields = ["kind", "to_email", "subject", *QUEUE_FIELDS, "created_at"]
+    fields = readonly_fields
+    retry_permission = "newsletter.change_outboundemail"
+    noun = "emails"
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(QueuedMessageAdmin):
     """One row per issue and subscriber: who was sent what, and what went wrong."""
 
     list_display = ["issue", "recipient", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "issue"]
     search_fields = ["subscriber__email", "issue__subject"]
     list_select_related = ["issue", "subscriber"]
-    readonly_fields = [
-        "issue",
-        "subscriber",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "claimed_at",
-        "sent_at",
-        "last_error",
-    ]
+    readonly_fields = ["issue", "subscriber", *QUEUE_FIELDS]
     fields = readonly_fields
-    actions = ["retry_now"]
+    retry_permission = "newsletter.change_newsletterissue"
+    noun = "deliveries"
 
     @admin.display(description="recipient")
     def recipient(self, obj):
         return obj.subscriber.email if obj.subscriber else "(erased)"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_retry_permission(self, request):
-        return request.user.has_perm("newsletter.change_newsletterissue")
-
-    @admin.action(description="Try the selected failed deliveries again", permissions=["retry"])
-    def retry_now(self, request, queryset):
-        count = retry_failed(queryset)
-        self.message_user(request, f"{count} deliveries queued again.")
