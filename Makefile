@@ -37,12 +37,18 @@ static/build/.built: node_modules/.installed $(STATIC_SOURCES)
 
 build: static/build/.built
 
+# A development .env, so plain `.venv/bin/python manage.py ...` works in a checkout.
+# Never overwritten: a server's own .env stays as its operator wrote it.
+.env:
+	@printf '# Development settings, written by make run. Never use on a server.\nDJANGO_DEBUG=true\n' > $@
+	@echo "Wrote .env (DJANGO_DEBUG=true) for development."
+
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 
 ## Running ---------------------------------------------------------------------
 # The development server and the email worker together; Ctrl+C stops both.
-run: install build migrate
+run: install build .env migrate
 	@echo ""
 	@echo "  Medway SEND Strategy: http://127.0.0.1:$(PORT)/"
 	@echo "  Admin: http://127.0.0.1:$(PORT)/admin/  (create a login with: make superuser)"
@@ -65,7 +71,7 @@ serve: install build
 worker: install
 	@$(LOAD_ENV); exec $(BIN)/python manage.py run_email_worker
 
-superuser: install
+superuser: install .env
 	$(DEV_ENV) $(BIN)/python manage.py createsuperuser
 
 # Made-up action items, updates and news for trying the site out; never for production.

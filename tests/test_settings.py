@@ -15,7 +15,8 @@ def run_manage(*args, **env):
     """Run manage.py in a fresh process with exactly these settings variables."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
     clean.pop("DATABASE_URL", None)
-    clean.update(env)
+    # Production unless a test says otherwise (a developer's .env may say debug).
+    clean.update({"DJANGO_DEBUG": "false", **env})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
