@@ -6,8 +6,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-PGTEST_PORT ?= 54329
-export PGTEST_PORT
 
 # Development defaults for `make run`; production sets these in the environment.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
@@ -89,11 +87,11 @@ test: install build
 test-sqlite: install build
 	$(BIN)/pytest -m "not browser" -p no:cacheprovider
 
-# A throwaway cluster from the Debian packages; the leg fails if it cannot start.
+# A throwaway cluster from the Debian packages, on a free port in a private folder;
+# the leg fails if it cannot start.
 test-postgres: install build
-	@url=$$(scripts/test-postgres.sh start) || exit 1; \
-	trap 'scripts/test-postgres.sh stop' EXIT INT TERM; \
-	DATABASE_URL=$$url REQUIRE_POSTGRES=1 $(BIN)/pytest -m "not browser" -p no:cacheprovider
+	$(BIN)/python scripts/throwaway.py postgres -- \
+	  env REQUIRE_POSTGRES=1 $(BIN)/pytest -m "not browser" -p no:cacheprovider
 
 test-browser: install build
 	$(BIN)/pytest -m browser -p no:cacheprovider

@@ -3,8 +3,8 @@
     .venv/bin/python bench/newsletter_delivery.py [--count 10000] [--database-url URL]
                                                   [--workers 1] [--batch-size N]
 
-Without --database-url it starts a throwaway PostgreSQL cluster on port 54339
-(scripts/test-postgres.sh, apart from the test suite's) and removes it at the
+Without --database-url it starts a throwaway PostgreSQL cluster of its own
+(scripts/throwaway.py: a free port, a private folder) and removes it at the
 end. It creates --count confirmed subscribers and one issue, starts real
 `manage.py run_email_worker --rate 0` processes against a local SMTP sink, then
 times from "send" (services.send_issue, as the admin's button does) until every
@@ -28,21 +28,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for medway_send, newsletter and tests.newsletter.smtp_sink
+sys.path.insert(0, str(ROOT / "scripts"))
 
-BENCH_POSTGRES = {"PGTEST_PORT": "54339", "PGTEST_DIR": "/tmp/medway-send-bench-pg"}
+import throwaway  # noqa: E402
+
 KIND = "bench"
-
-
-def postgres(action):
-    """Start or stop the benchmark's own PostgreSQL cluster; "start" returns its URL."""
-    result = subprocess.run(
-        [str(ROOT / "scripts" / "test-postgres.sh"), action],
-        env={**os.environ, **BENCH_POSTGRES},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout.strip()
 
 
 def django_env(database_url):
@@ -139,8 +129,8 @@ def main():
     )
     args = parser.parse_args()
 
-    own_postgres = not args.database_url
-    database_url = args.database_url or postgres("start")
+    own_postgres = None if args.database_url else throwaway.postgres()
+    database_url = args.database_url or own_postgres.__enter__()
     workers = []
     sink = None
     logs = Path(tempfile.mkdtemp(prefix="medway-send-bench-"))
@@ -192,8 +182,8 @@ def main():
                 worker.wait()
         if sink is not None:
             sink.stop()
-        if own_postgres:
-            postgres("stop")
+        if own_postgres is not None:
+            own_postgres.__exit__(None, None, None)
         if finished:
             shutil.rmtree(logs)
         else:

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/signup_load.py [--clients 50] [--signups 1000]
 
-Starts a throwaway PostgreSQL cluster (scripts/test-postgres.sh, on its own port)
+Starts a throwaway PostgreSQL cluster (scripts/throwaway.py: a free port, a private folder)
 and the site under gunicorn with production settings. EMAIL_HOST points at a
 "black hole" SMTP port that accepts connections and never answers: if a sign-up
 request waited on SMTP, it would hang there. It does not, because the request
@@ -17,7 +17,6 @@ one subscriber and one queued confirmation email per sign-up.
 
 import argparse
 import http.client
-import os
 import re
 import socket
 import subprocess
@@ -30,10 +29,10 @@ from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "browser"))
+sys.path.insert(0, str(REPO / "scripts"))
 
 import site_server  # noqa: E402
-
-PG_ENV = {"PGTEST_PORT": "54349", "PGTEST_DIR": "/tmp/medway-send-bench-signup-pg"}
+import throwaway  # noqa: E402
 
 
 def black_hole():
@@ -84,14 +83,8 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     args = parser.parse_args()
 
-    env = {**os.environ, **PG_ENV}
-    url = subprocess.run(
-        [str(REPO / "scripts" / "test-postgres.sh"), "start"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    cluster = throwaway.postgres()
+    url = cluster.__enter__()
     hole = black_hole()
     try:
         with tempfile.TemporaryDirectory(prefix="medway-bench-") as workdir:
@@ -129,7 +122,7 @@ def main():
             ).stdout.split()[-2:]
     finally:
         hole.close()
-        subprocess.run([str(REPO / "scripts" / "test-postgres.sh"), "stop"], env=env, check=False)
+        cluster.__exit__(None, None, None)
     latencies, errors, elapsed = result
     p50, p99 = (percentile(latencies, q) * 1000 for q in (0.5, 0.99))
     print(

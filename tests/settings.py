@@ -4,7 +4,10 @@ Tests run with DEBUG off, as production does. Only what a test process cannot
 have (a real secret, HTTPS, a collected static manifest) is replaced here.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
@@ -20,8 +23,11 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Hashing passwords slowly is the point in production and pure waste in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/medway-send-test-media"))  # noqa: F405
+# Private folders for this test process, so two runs on one machine never share files.
+_TEST_FILES = Path(tempfile.mkdtemp(prefix="medway-send-tests-"))  # noqa: F405
+atexit.register(shutil.rmtree, _TEST_FILES, ignore_errors=True)
+MEDIA_ROOT = _TEST_FILES / "media"
 # WhiteNoise serves from the finders in tests; it only needs STATIC_ROOT to exist.
 WHITENOISE_USE_FINDERS = True
-STATIC_ROOT = Path(os.environ.get("TEST_STATIC_ROOT", "/tmp/medway-send-test-static"))  # noqa: F405
+STATIC_ROOT = _TEST_FILES / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Throwaway servers for the tests and benchmarks: PostgreSQL (and others) from Debian's packages.
+
+    python3 scripts/throwaway.py postgres -- COMMAND [ARGS...]
+
+starts a private PostgreSQL cluster, runs COMMAND with ``DATABASE_URL`` pointing
+at it, then stops and deletes the cluster, passing on COMMAND's exit status.
+Python code (the benchmarks, the two-instance test) uses the context managers
+directly.
+
+Each server gets a free port on 127.0.0.1 and a private folder made by
+``tempfile.mkdtemp``, so two runs on one machine never meet, and each run only
+ever stops the server it started itself. Data is thrown away, so durability is
+switched off wherever that makes the server faster. Any failure to start raises
+``ServiceError`` with the server's own log, so a test leg fails loudly instead
+of quietly skipping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+
+class ServiceError(RuntimeError):
+    """A throwaway server could not be started; the message holds its output."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing is listening on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, *, timeout: float, process: subprocess.Popen | None = None) -> None:
+    """Return once something accepts connections on ``port``; ServiceError after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise ServiceError(f"the server exited with status {process.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return
+        time.sleep(0.05)
+    raise ServiceError(f"nothing listened on port {port} within {timeout:.0f} s")
+
+
+def _as_root() -> bool:
+    return os.geteuid() == 0
+
+
+def _private_dir(prefix: str, owner: str | None = None) -> Path:
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    if owner and _as_root():
+        shutil.chown(path, owner, owner)
+    return path
+
+
+# --- PostgreSQL ----------------------------------------------------------------------
+
+
+def _postgres_bin() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version_key)
+    if not found:
+        raise ServiceError(
+            "PostgreSQL server binaries not found; run scripts/ensure-system-packages.sh"
+        )
+    return Path(found[-1]).parent
+
+
+def _version_key(path: str) -> list[int]:
+    return [int(part) for part in path.split("/")[4].split(".") if part.isdigit()]
+
+
+def _run_as_postgres(args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    # initdb refuses to run as root, so as root the cluster belongs to "postgres".
+    prefix = ["runuser", "-u", "postgres", "--"] if _as_root() else []
+    return subprocess.run(prefix + args, capture_output=True, text=True, **kwargs)
+
+
+@contextlib.contextmanager
+def postgres(*, database: str = "medway_send", max_connections: int = 200) -> Iterator[str]:
+    """A private PostgreSQL cluster for the ``with`` block; yields its DATABASE_URL."""
+    bin_dir = _postgres_bin()
+    workdir = _private_dir("medway-send-pg-", owner="postgres")
+    data = workdir / "data"
+    started = False
+    try:
+        result = _run_as_postgres(
+            [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]
+            + ["-E", "UTF8", "--no-sync"]
+        )
+        if result.returncode:
+            raise ServiceError(f"initdb failed:\n{result.stdout}{result.stderr}")
+        for _attempt in range(5):  # another process may take the free port first
+            port = free_port()
+            options = (
+                f"-c listen_addresses=127.0.0.1 -p {port} -k {workdir} -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off "
+                f"-c max_connections={max_connections}"
+            )
+            result = _run_as_postgres(
+                [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(workdir / "server.log")]
+                + ["-w", "-t", "60", "-o", options, "start"]
+            )
+            if result.returncode == 0:
+                started = True
+                break
+        if not started:
+            log = (workdir / "server.log").read_text(errors="replace")
+            raise ServiceError(f"PostgreSQL did not start:\n{result.stderr}\n{log}")
+        result = _run_as_postgres(
+            [str(bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
+            + ["-q", "-c", f'CREATE DATABASE "{database}"', "postgres"]
+        )
+        if result.returncode:
+            raise ServiceError(f"could not create the database:\n{result.stderr}")
+        yield f"postgres://postgres@127.0.0.1:{port}/{database}"
+    finally:
+        if started:
+            _run_as_postgres(
+                [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
+            )
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+SERVICES = {"postgres": (postgres, "DATABASE_URL")}
+
+
+def main(argv: list[str]) -> int:
+    """``throwaway.py SERVICE [SERVICE...] -- COMMAND...``: run COMMAND beside the servers."""
+    if "--" not in argv:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    split = argv.index("--")
+    names, command = argv[:split], argv[split + 1 :]
+    unknown = [name for name in names if name not in SERVICES]
+    if not names or unknown or not command:
+        print(f"usage: throwaway.py {{{','.join(SERVICES)}}}... -- COMMAND", file=sys.stderr)
+        return 2
+    env = dict(os.environ)
+    with contextlib.ExitStack() as stack:
+        try:
+            for name in names:
+                start, variable = SERVICES[name]
+                env[variable] = stack.enter_context(start())
+        except ServiceError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        return subprocess.run(command, env=env, check=False).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
