@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The development settings build SITE_URL (links in emails, canonical links) from it.
+export PORT
 
 # Development defaults for `make run`; production sets these in the environment.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
@@ -35,41 +37,46 @@ static/build/.built: node_modules/.installed $(STATIC_SOURCES)
 
 build: static/build/.built
 
-# A development .env, so plain `.venv/bin/python manage.py ...` works in a checkout.
-# Never overwritten: a server's own .env stays as its operator wrote it.
-.env:
+# A development .env, so plain `.venv/bin/python manage.py ...` works in a checkout
+# (DJANGO_ENV_FILE names another file). Never overwritten: a server's own .env
+# stays as its operator wrote it.
+ENV_FILE := $(or $(DJANGO_ENV_FILE),.env)
+$(ENV_FILE):
 	@printf '# Development settings, written by make run. Never use on a server.\nDJANGO_DEBUG=true\n' > $@
-	@echo "Wrote .env (DJANGO_DEBUG=true) for development."
+	@echo "Wrote $@ (DJANGO_DEBUG=true) for development."
 
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 
 ## Running ---------------------------------------------------------------------
 # The development server and the email worker together; Ctrl+C stops both.
-run: install build .env migrate
+run: install build $(ENV_FILE) migrate
 	@echo ""
 	@echo "  Medway SEND Strategy: http://127.0.0.1:$(PORT)/"
 	@echo "  Admin: http://127.0.0.1:$(PORT)/admin/  (create a login with: make superuser)"
 	@if [ -n "$$EMAIL_HOST" ]; then echo "  Emails go out through $$EMAIL_HOST."; \
-	 else echo "  Emails are written to files in var/mail/ (set EMAIL_HOST to send them)."; fi
+	 else echo "  Emails are written as .eml files to var/mail/ (set EMAIL_HOST to send them)."; fi
 	@echo ""
 	@$(DEV_ENV) $(BIN)/python manage.py run_email_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production: gunicorn with the environment's settings (DJANGO_DEBUG off).
-# Variables come from the environment, or from a .env file if there is one.
-LOAD_ENV := if [ -f .env ]; then set -a; . ./.env; set +a; fi
+# manage.py and gunicorn read a .env file if there is one, but the real
+# environment always wins over it. The first step refuses to go on with
+# DJANGO_DEBUG on or a setting missing, before anything is changed.
+GUNICORN := $(BIN)/gunicorn -c medway_send/gunicorn.conf.py
 serve: install build
-	@$(LOAD_ENV); $(BIN)/python manage.py collectstatic --no-input -v 0
-	@$(LOAD_ENV); $(BIN)/python manage.py migrate --no-input
-	@$(LOAD_ENV); exec $(BIN)/gunicorn -c medway_send/gunicorn.conf.py
+	@$(GUNICORN) --check-config
+	@$(BIN)/python manage.py collectstatic --no-input -v 0
+	@$(BIN)/python manage.py migrate --no-input
+	@exec $(GUNICORN)
 
 # The email worker on its own (production: run one or more beside `make serve`).
 worker: install
-	@$(LOAD_ENV); exec $(BIN)/python manage.py run_email_worker
+	@exec $(BIN)/python manage.py run_email_worker
 
-superuser: install .env
+superuser: install $(ENV_FILE)
 	$(DEV_ENV) $(BIN)/python manage.py createsuperuser
 
 # Made-up action items, updates and news for trying the site out; never for production.

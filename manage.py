@@ -3,14 +3,13 @@
 
 import os
 import sys
-from pathlib import Path
 
 
 def main():
     from medway_send.dotenv import load_env_file
 
-    # `make run` writes a development .env (DJANGO_DEBUG=true); servers use their own.
-    load_env_file(Path(__file__).resolve().parent / ".env")
+    # `make run` writes a development .env (DJANGO_DEBUG=true); the environment wins over it.
+    load_env_file()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medway_send.settings")
     from django.core.management import execute_from_command_line
 

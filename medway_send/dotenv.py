@@ -1,15 +1,26 @@
-"""Read a .env file into the environment, for manage.py in a checkout.
+"""Read a .env file into the environment, for every way the site starts.
 
-The same file `make serve` sources with the shell: KEY=value lines, comments,
-optional quotes. Variables already set in the environment always win, so a
-server's real configuration is never overridden by a stray file.
+manage.py, the WSGI/ASGI entry points and gunicorn's config all call
+``load_env_file()`` before the settings are read. The file holds KEY=value
+lines, comments and optional quotes. Variables already set in the environment
+always win, so a server's real configuration is never overridden by a stray
+file (such as the development .env that `make run` writes).
 """
 
 import os
+from pathlib import Path
+
+DEFAULT_ENV_FILE = Path(__file__).resolve().parent.parent / ".env"
 
 
-def load_env_file(path):
-    """Set each KEY=value from ``path`` that is not already in the environment."""
+def env_file_path():
+    """The file to read: ``DJANGO_ENV_FILE`` if set, else ``.env`` in the project folder."""
+    return Path(os.environ.get("DJANGO_ENV_FILE") or DEFAULT_ENV_FILE)
+
+
+def load_env_file(path=None):
+    """Set each KEY=value from ``path`` (default: ``env_file_path()``) not already set."""
+    path = Path(path) if path is not None else env_file_path()
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:

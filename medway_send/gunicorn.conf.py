@@ -3,6 +3,20 @@
 import multiprocessing
 import os
 
+from medway_send.dotenv import load_env_file
+from medway_send.env import env_bool
+
+# The same .env rules as manage.py: the file only fills gaps in the real environment.
+load_env_file()
+if env_bool("DJANGO_DEBUG", False):
+    # Debug pages show settings and code to anyone, and staff two-step sign-in
+    # becomes optional: never serve the public like that.
+    raise SystemExit(
+        "Refusing to start gunicorn: DJANGO_DEBUG is on. It is for development only "
+        "(`make run`). Set DJANGO_DEBUG=false in the environment (or remove it from "
+        f"{os.environ.get('DJANGO_ENV_FILE') or '.env'})."
+    )
+
 bind = os.environ.get(
     "GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 )

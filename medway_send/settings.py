@@ -39,8 +39,11 @@ if not DEBUG:
             "when DJANGO_DEBUG is off; '*' is not allowed."
         )
 
-# The public address of the site, used in emails, feeds and canonical links.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# The public address of the site, used in emails, feeds and canonical links. In
+# development it follows PORT, the port `make run` serves on.
+SITE_URL = env_str(
+    "SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}" if DEBUG else ""
+).rstrip("/")
 SITE_NAME = "Medway SEND Strategy"
 ORGANISATION_NAME = "Medway Council"
 
@@ -240,8 +243,8 @@ EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH") or BASE_DIR / "var" / "mail")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 else:
-    # No relay configured: write each email to a file a developer can open.
-    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    # No relay configured: write each email to an .eml file a developer can open.
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "medway_send.mail_files.EmlFileBackend")
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("Set only one of EMAIL_USE_TLS and EMAIL_USE_SSL.")
 # --- The email worker (newsletter.mailer) ---------------------------------------------

@@ -16,7 +16,7 @@ def run_manage(*args, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
     clean.pop("DATABASE_URL", None)
     # Production unless a test says otherwise (a developer's .env may say debug).
-    clean.update({"DJANGO_DEBUG": "false", **env})
+    clean.update({"DJANGO_DEBUG": "false", "DJANGO_ENV_FILE": os.devnull, **env})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -91,6 +91,6 @@ def describe_backend():
             "SSL" if settings.EMAIL_USE_SSL else "STARTTLS" if settings.EMAIL_USE_TLS else "no TLS"
         )
         return f"SMTP {settings.EMAIL_HOST}:{settings.EMAIL_PORT} ({security})"
-    if backend.endswith("filebased.EmailBackend"):
+    if backend.endswith(("filebased.EmailBackend", "EmlFileBackend")):
         return f"files in {settings.EMAIL_FILE_PATH}"
     return backend
