@@ -1,26 +1,20 @@
-"""gunicorn's access log, without the secrets in newsletter links.
-
-Confirm and unsubscribe links carry a signed token in the path: anyone reading
-the logs could otherwise confirm or unsubscribe the person it belongs to.
-"""
-
-import re
+"""gunicorn's access and error logs, formatted without the tokens in link paths."""
 
 from gunicorn.glogging import Logger
 
-_TOKEN_IN_PATH = re.compile(r"(/newsletter/(?:confirm|unsubscribe)/)[^/\s?\"]+")
-
-
-def redact(text):
-    """``text`` with every newsletter link token replaced by "[token]"."""
-    return _TOKEN_IN_PATH.sub(r"\1[token]", text)
+from medway_send.redaction import RedactingFormatter
 
 
 class RedactingLogger(Logger):
-    """The standard access logger, with tokens removed from every logged value."""
+    """gunicorn's standard logger, with every handler's output redacted.
 
-    def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        return {
-            key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()
-        }
+    Redacting the formatted line, rather than chosen fields, covers the request
+    line, the path, the query string and the Referer alike.
+    """
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                if not isinstance(handler.formatter, RedactingFormatter):
+                    handler.setFormatter(RedactingFormatter(inner=handler.formatter))
