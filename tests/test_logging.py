@@ -31,7 +31,9 @@ def test_anything_shaped_like_a_signed_value_is_removed_wherever_it_is():
     assert redact(f"GET /some/new/route/{token}/") == f"GET /some/new/route/{TOKEN}/"
     assert redact(f"next={token.replace(':', '%3A')}") == f"next={TOKEN}"
     # Times, ports and ordinary words are left alone.
-    assert redact("2026-12-02 04:34:12 127.0.0.1:8000 ok") == "2026-12-02 04:34:12 127.0.0.1:8000 ok"
+    assert (
+        redact("2026-12-02 04:34:12 127.0.0.1:8000 ok") == "2026-12-02 04:34:12 127.0.0.1:8000 ok"
+    )
 
 
 def test_the_formatter_redacts_messages_arguments_and_tracebacks():
