@@ -87,50 +87,97 @@ def _run_as_postgres(args: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(prefix + args, capture_output=True, text=True, **kwargs)
 
 
-@contextlib.contextmanager
-def postgres(*, database: str = "medway_send", max_connections: int = 200) -> Iterator[str]:
-    """A private PostgreSQL cluster for the ``with`` block; yields its DATABASE_URL."""
-    bin_dir = _postgres_bin()
-    workdir = _private_dir("medway-send-pg-", owner="postgres")
-    data = workdir / "data"
-    started = False
-    try:
+class PostgresCluster:
+    """A private cluster in its own folder; ``stop()`` and ``start()`` it again at will.
+
+    Restarting keeps the data and the port, so a running site reconnects to the
+    same DATABASE_URL (the database-outage tests use this).
+    """
+
+    def __init__(self, *, database="medway_send", max_connections=200):
+        self.bin_dir = _postgres_bin()
+        self.database = database
+        self.max_connections = max_connections
+        self.workdir = _private_dir("medway-send-pg-", owner="postgres")
+        self.data = self.workdir / "data"
+        self.port = None
+        self.running = False
+
+    @property
+    def url(self):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.database}"
+
+    def _pg_ctl(self, *args):
+        return _run_as_postgres(
+            [str(self.bin_dir / "pg_ctl"), "-D", str(self.data), *args], timeout=120
+        )
+
+    def create(self):
+        """initdb, start on a free port and create the database; return the URL."""
         result = _run_as_postgres(
-            [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]
+            [str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust"]
             + ["-E", "UTF8", "--no-sync"]
         )
         if result.returncode:
             raise ServiceError(f"initdb failed:\n{result.stdout}{result.stderr}")
         for _attempt in range(5):  # another process may take the free port first
-            port = free_port()
-            options = (
-                f"-c listen_addresses=127.0.0.1 -p {port} -k {workdir} -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off "
-                f"-c max_connections={max_connections}"
-            )
-            result = _run_as_postgres(
-                [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(workdir / "server.log")]
-                + ["-w", "-t", "60", "-o", options, "start"]
-            )
-            if result.returncode == 0:
-                started = True
+            self.port = free_port()
+            with contextlib.suppress(ServiceError):
+                self.start()
                 break
-        if not started:
-            log = (workdir / "server.log").read_text(errors="replace")
-            raise ServiceError(f"PostgreSQL did not start:\n{result.stderr}\n{log}")
+        if not self.running:
+            self.start()  # once more, to raise with the server's log
         result = _run_as_postgres(
-            [str(bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
-            + ["-q", "-c", f'CREATE DATABASE "{database}"', "postgres"]
+            [str(self.bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U"]
+            + ["postgres", "-q", "-c", f'CREATE DATABASE "{self.database}"', "postgres"]
         )
         if result.returncode:
             raise ServiceError(f"could not create the database:\n{result.stderr}")
-        yield f"postgres://postgres@127.0.0.1:{port}/{database}"
-    finally:
-        if started:
-            _run_as_postgres(
-                [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
+        return self.url
+
+    def start(self):
+        """Start (or restart) the cluster on its port."""
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.workdir} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off "
+            f"-c max_connections={self.max_connections}"
+        )
+        log = self.workdir / "server.log"
+        result = self._pg_ctl("-l", str(log), "-w", "-t", "60", "-o", options, "start")
+        if result.returncode:
+            raise ServiceError(
+                f"PostgreSQL did not start:\n{result.stderr}\n{log.read_text(errors='replace')}"
             )
-        shutil.rmtree(workdir, ignore_errors=True)
+        self.running = True
+
+    def stop(self):
+        """Stop the cluster at once (its data stays for ``start()``)."""
+        if self.running:
+            self._pg_ctl("-m", "immediate", "-w", "stop")
+            self.running = False
+
+    def remove(self):
+        """Stop the cluster and delete its folder."""
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgres(*, database: str = "medway_send", max_connections: int = 200) -> Iterator[str]:
+    """A private PostgreSQL cluster for the ``with`` block; yields its DATABASE_URL."""
+    with postgres_cluster(database=database, max_connections=max_connections) as cluster:
+        yield cluster.url
+
+
+@contextlib.contextmanager
+def postgres_cluster(**options) -> Iterator[PostgresCluster]:
+    """Like ``postgres()``, but yields the cluster itself, to stop and restart it."""
+    cluster = PostgresCluster(**options)
+    try:
+        cluster.create()
+        yield cluster
+    finally:
+        cluster.remove()
 
 
 SERVICES = {"postgres": (postgres, "DATABASE_URL")}

@@ -151,3 +151,24 @@ def test_system_checks_pass():
     out = StringIO()
     call_command("check", stdout=out)
     assert "no issues" in out.getvalue()
+
+
+def test_database_errors_get_the_try_again_later_page_and_others_the_500_page(rf):
+    from django.db import OperationalError
+
+    from strategy.views.errors import server_error
+
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        unavailable = server_error(rf.get("/"))
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        broken = server_error(rf.get("/"))
+
+    assert unavailable.status_code == 503
+    assert unavailable["Retry-After"] == "30"
+    assert "Try again in a few minutes" in unavailable.content.decode()
+    assert broken.status_code == 500
+    assert not broken.has_header("Retry-After")

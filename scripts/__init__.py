@@ -1,0 +1,1 @@
+"""Helper scripts; ``scripts.throwaway`` is also imported by the tests and benchmarks."""
