@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from medway_send.richtext import RichTextField
+from strategy.documents import document_type, validate_document
 from strategy.models.base import OrderedItem, TimestampedModel, sentence_case
 from strategy.models.publishing import HoldsChanges
 
@@ -77,8 +78,9 @@ class Strategy(TimestampedModel, HoldsChanges):
         "full strategy document",
         upload_to="strategy-documents/",
         blank=True,
-        help_text="Optional. The full strategy as a PDF or Word file. Its type and size "
-        "are shown next to the link.",
+        validators=[validate_document],
+        help_text="Optional. The full strategy as a PDF, Word (.docx or .doc), OpenDocument "
+        "(.odt) or plain text (.txt) file. Its type and size are shown next to the link.",
     )
     document_link_text = models.CharField(
         max_length=200,
@@ -152,7 +154,8 @@ class Strategy(TimestampedModel, HoldsChanges):
             size = self.document.size
         except OSError:
             return None
-        return self.document.name.rsplit(".", 1)[-1].upper(), size
+        kind = document_type(self.document.name)
+        return (kind.name if kind else self.document.name.rsplit(".", 1)[-1].upper()), size
 
     def get_document_url(self):
         return reverse("strategy:document", kwargs={"slug": self.slug})
