@@ -3,6 +3,7 @@
 from strategy.models.action_plan import ActionPlanItem, Board, ProgressUpdate
 from strategy.models.change_notes import ChangeNote
 from strategy.models.news import NewsPost
+from strategy.models.old_slugs import OldSlug
 from strategy.models.pages import Page
 from strategy.models.previews import PreviewLink
 from strategy.models.strategy import (
@@ -22,6 +23,7 @@ __all__ = [
     "ChangeNote",
     "ChildRight",
     "NewsPost",
+    "OldSlug",
     "Page",
     "PreviewLink",
     "ParentCarerCommitment",

@@ -11,7 +11,7 @@ from django.views.generic import DetailView, TemplateView
 from medway_send.spreadsheets import csv_safe
 from strategy.forms import ActionPlanFilterForm
 from strategy.models import ActionPlanItem, Board, Strategy
-from strategy.views.base import CurrentStrategyMixin, PublicPageMixin
+from strategy.views.base import CurrentStrategyMixin, FollowsOldSlugsMixin, PublicPageMixin
 
 DOWNLOAD_FIELDS = [
     "ambition",
@@ -87,7 +87,7 @@ class ActionPlanView(CurrentStrategyMixin, TemplateView):
         return super().get_context_data(**kwargs)
 
 
-class ActionItemDetailView(PublicPageMixin, DetailView):
+class ActionItemDetailView(FollowsOldSlugsMixin, PublicPageMixin, DetailView):
     """One action with its full history of progress updates."""
 
     template_name = "strategy/action_item_detail.html"

@@ -1,9 +1,9 @@
 """What every public page view shares: its title, description and breadcrumbs."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 
-from strategy.models import ChangeNote, Strategy
+from strategy.models import ChangeNote, OldSlug, Strategy
 
 
 class PublicPageMixin:
@@ -53,3 +53,38 @@ class CurrentStrategyMixin(PublicPageMixin):
         kwargs.setdefault("published", strategy.published_at)
         kwargs.setdefault("updated", strategy.last_updated())
         return super().get_context_data(**kwargs)
+
+
+def redirect_from_old_slug(request, queryset, slug, url=None):
+    """A permanent redirect to the public item that used to have ``slug``, or None.
+
+    ``url`` turns the item into the address to send people to (by default its
+    page); the query string is kept.
+    """
+    item = OldSlug.find(queryset, slug)
+    if item is None:
+        return None
+    target = url(item) if url else item.get_absolute_url()
+    query = request.META.get("QUERY_STRING")
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+
+
+class FollowsOldSlugsMixin:
+    """For a DetailView found by slug: an old slug redirects to the item's address now.
+
+    Only items the view itself would show are found, so a draft that once had
+    the slug stays a 404.
+    """
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            return self.redirect_from_old_slug(kwargs["slug"])
+
+    def redirect_from_old_slug(self, slug):
+        """The redirect for a slug this view does not find; Http404 if it never had one."""
+        redirect = redirect_from_old_slug(self.request, self.get_queryset(), slug)
+        if redirect is None:
+            raise Http404("Nothing has this address.")
+        return redirect

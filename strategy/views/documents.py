@@ -3,13 +3,13 @@
 import hashlib
 
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from strategy.documents import document_type
 from strategy.models import Strategy
+from strategy.views.base import redirect_from_old_slug
 
 
 def _version(document):
@@ -31,7 +31,13 @@ def strategy_document(request, slug):
     (``no-cache``), so a replaced or withdrawn document is never shown stale;
     the check costs a 304 with no body while the file is unchanged.
     """
-    strategy = get_object_or_404(Strategy.objects.published(), slug=slug)
+    strategy = Strategy.objects.published().filter(slug=slug).first()
+    if strategy is None:
+        editions = Strategy.objects.published()
+        moved = redirect_from_old_slug(request, editions, slug, url=Strategy.get_document_url)
+        if moved is None:
+            raise Http404("No published edition has this address.")
+        return moved
     if strategy.document_details() is None:
         raise Http404("This strategy has no document.")
     document = strategy.document

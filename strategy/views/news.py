@@ -7,7 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.generic import DetailView, ListView
 
 from strategy.models import NewsPost
-from strategy.views.base import PublicPageMixin
+from strategy.views.base import FollowsOldSlugsMixin, PublicPageMixin
 
 
 class NewsListView(PublicPageMixin, ListView):
@@ -29,7 +29,7 @@ class NewsListView(PublicPageMixin, ListView):
         return context
 
 
-class NewsDetailView(PublicPageMixin, DetailView):
+class NewsDetailView(FollowsOldSlugsMixin, PublicPageMixin, DetailView):
     template_name = "strategy/news_detail.html"
     context_object_name = "post"
 

@@ -1,11 +1,12 @@
 """The strategy itself: overview, editions, vision, priorities, ambitions and rights."""
 
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from strategy.models import Ambition, Strategy
-from strategy.views.base import CurrentStrategyMixin, PublicPageMixin
+from strategy.views.base import CurrentStrategyMixin, FollowsOldSlugsMixin, PublicPageMixin
 
 
 class OverviewView(CurrentStrategyMixin, TemplateView):
@@ -38,7 +39,7 @@ class EditionListView(PublicPageMixin, ListView):
         return Strategy.objects.published()
 
 
-class EditionView(PublicPageMixin, DetailView):
+class EditionView(FollowsOldSlugsMixin, PublicPageMixin, DetailView):
     """Any published edition in full; superseded ones carry a banner."""
 
     template_name = "strategy/overview.html"
@@ -48,7 +49,10 @@ class EditionView(PublicPageMixin, DetailView):
         return Strategy.objects.published().with_content()
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return self.redirect_from_old_slug(kwargs["slug"])
         if self.object.is_current:
             return redirect("strategy:overview", permanent=False)
         return self.render_to_response(self.get_context_data(object=self.object))
@@ -100,7 +104,7 @@ class AmbitionListView(CurrentStrategyMixin, TemplateView):
         return self.get_strategy().get_ambitions_heading()
 
 
-class AmbitionDetailView(PublicPageMixin, DetailView):
+class AmbitionDetailView(FollowsOldSlugsMixin, PublicPageMixin, DetailView):
     """One ambition and the action-plan items that deliver it."""
 
     template_name = "strategy/ambition_detail.html"
