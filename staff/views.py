@@ -115,7 +115,8 @@ def verify(request):
         result = two_factor.check_code(user, form.cleaned_data["code"])
         if result.accepted:
             two_factor.mark_verified(request, result.device)
-            reset_failed_attempts(username=user.get_username())
+            # Only this person's own tries from here: an attacker elsewhere gets no fresh start.
+            reset_failed_attempts(ip=client_ip(request), username=user.get_username())
             if isinstance(result.device, StaticDevice):
                 _warn_backup_code_used(request, user)
             return redirect(next_url)
