@@ -79,9 +79,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff sign-in (staff app). No admin page, and no page for someone signed in, may
+    # be stored: outside everything below, so their redirects and refusals are covered.
+    "staff.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Staff sign-in (staff app): timeouts first, so an expired session is never
-    # checked for its second step; OTPMiddleware adds user.is_verified().
+    # Timeouts first, so an expired session is never checked for its second step;
+    # OTPMiddleware adds user.is_verified().
     "staff.middleware.StaffSessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "staff.middleware.TwoFactorRequiredMiddleware",

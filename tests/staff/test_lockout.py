@@ -201,4 +201,4 @@ def test_only_superusers_may_lift_locks(client, django_user_model):
 def test_locks_page_needs_the_code_step_too(client, staff_user, sign_in_password):
     sign_in_password("it-admin")
     assert client.get("/admin/two-factor/locks/").status_code == 302
-    assert client.post("/admin/two-factor/locks/", {"kind": "ip", "value": "1"}).status_code == 403
+    assert client.post("/admin/two-factor/locks/", {"ip_address": "192.0.2.1"}).status_code == 403
