@@ -82,9 +82,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff sign-in (staff app). No admin page, and no page for someone signed in, may
+    # be stored: outside everything below, so their redirects and refusals are covered.
+    "staff.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Staff sign-in (staff app): timeouts first, so an expired session is never
-    # checked for its second step; OTPMiddleware adds user.is_verified().
+    # Timeouts first, so an expired session is never checked for its second step;
+    # OTPMiddleware adds user.is_verified().
     "staff.middleware.StaffSessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "staff.middleware.TwoFactorRequiredMiddleware",
@@ -186,11 +189,27 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 # Even superusers cannot read someone's secret key or backup codes in the admin.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-# Lockout (django-axes): this many wrong passwords or codes for one account, or from
-# one client address, pause sign-in for that account or address for the cool-off.
-AXES_FAILURE_LIMIT = env_int("STAFF_SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
+# Lockout (django-axes). Wrong passwords or codes are counted twice, each count with
+# its own limit: for one account from one client address (someone mistyping, or
+# guessing one password from one place), and from one address for any accounts
+# (someone trying many accounts). Nothing is counted per account alone, so failures
+# from elsewhere never lock the real person out (README "Staff sign-in" says what
+# that costs). staff.lockout_rules gives axes a limit per count.
+STAFF_SIGN_IN_FAILURE_LIMIT = env_int("STAFF_SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
+STAFF_SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int(
+    "STAFF_SIGN_IN_ADDRESS_FAILURE_LIMIT",
+    max(20, STAFF_SIGN_IN_FAILURE_LIMIT),
+    minimum=STAFF_SIGN_IN_FAILURE_LIMIT,
+)
+STAFF_LOCKOUT_RULES = [
+    (["username", "ip_address"], STAFF_SIGN_IN_FAILURE_LIMIT),
+    (["ip_address"], STAFF_SIGN_IN_ADDRESS_FAILURE_LIMIT),
+]
+AXES_LOCKOUT_PARAMETERS = [fields for fields, _limit in STAFF_LOCKOUT_RULES]
+AXES_HANDLER = "staff.lockout_rules.LockoutRulesHandler"
+# The scale the handler reports every count on; each count locks at its own limit.
+AXES_FAILURE_LIMIT = STAFF_SIGN_IN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("STAFF_LOCKOUT_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Tries during a lockout do not extend it, so "try again in 30 minutes" stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "staff.client_ip.client_ip"

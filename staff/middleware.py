@@ -1,8 +1,8 @@
-"""Middleware that keeps staff sessions short-lived and two-factor verified.
+"""Middleware that keeps staff sessions short-lived, two-factor verified and uncached.
 
-Both classes leave a request alone unless it is for the admin or carries a
+Every class leaves a request alone unless it is for the admin or carries a
 session cookie, so public pages for the public never load a session (they set
-no cookies and do not vary on Cookie).
+no cookies, do not vary on Cookie and stay cacheable).
 """
 
 import time
@@ -14,6 +14,7 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import add_never_cache_headers
 
 from staff import two_factor
 from staff.pages import sign_in_page
@@ -45,6 +46,30 @@ async def _anonymous_user():
 
 def _may_have_session(request):
     return _is_admin(request) or settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+class PrivatePagesMiddleware:
+    """Forbid storing any admin page, or any page for someone signed in, anywhere.
+
+    Django's admin leaves a few pages cacheable (the password change page among
+    them), and a page elsewhere, such as a draft preview, may show a signed-in
+    person what the public cannot see. Neither may be kept by a shared
+    computer's browser or by a proxy. Whether the person is signed in is
+    decided before the view runs, so the response to signing out is covered too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        private = _is_admin(request) or (
+            _may_have_session(request) and request.user.is_authenticated
+        )
+        response = self.get_response(request)
+        if private:
+            # no-store, no-cache, must-revalidate, private, max-age=0 and an Expires in the past.
+            add_never_cache_headers(response)
+        return response
 
 
 class StaffSessionTimeoutMiddleware:

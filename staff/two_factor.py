@@ -1,17 +1,24 @@
 """Two-factor sign-in: setting up an authenticator app, checking codes, backup codes.
 
 Plain functions over django-otp's devices, so the views stay thin and the rules
-can be tested on their own. Each staff member has at most one authenticator app
-(a TOTP device) and one set of backup codes (a static device).
+can be tested on their own. Each staff member has at most one confirmed
+authenticator app (a TOTP device) and one set of backup codes (a static device).
+
+An app being set up belongs to one session: its key is made for that session
+and shown only there. A password alone opens a set-up session, so without this
+anyone who knew the password could read the key the real person is about to
+scan, and sign in with codes from it afterwards.
 """
 
 import re
 from base64 import b32encode
 from dataclasses import dataclass
+from datetime import timedelta
 
 import django_otp
 import segno
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -20,6 +27,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 BACKUP_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
 BACKUP_DEVICE_NAME = "Backup codes"
+# The id of the app this session is setting up; no other session can see or confirm it.
+PENDING_DEVICE_SESSION_KEY = "staff_pending_authenticator"
 
 
 def two_factor_required():
@@ -36,16 +45,35 @@ def has_authenticator(user):
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
-def pending_authenticator(user):
-    """The app ``user`` is part-way through setting up, created on first use.
+def authenticator_added_on(user):
+    """When ``user``'s authenticator app was added (None if unknown or there is none)."""
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+    return device.created_at if device else None
 
-    Reusing the same unconfirmed device means reloading the page shows the same
-    QR code, so a code from an app that already scanned it still works.
+
+def pending_authenticator(request):
+    """The app this session is setting up for its user, with a new key on first use.
+
+    Reloading the page keeps the same key, so a code from an app that already
+    scanned it still works. Another session, even of the same person, gets a
+    key of its own and never sees this one.
     """
-    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
+    user, session = request.user, request.session
+    device = TOTPDevice.objects.filter(
+        pk=session.get(PENDING_DEVICE_SESSION_KEY), user=user, confirmed=False
+    ).first()
     if device is None:
+        _forget_abandoned_set_ups(user)
         device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+        session[PENDING_DEVICE_SESSION_KEY] = device.pk
     return device
+
+
+def _forget_abandoned_set_ups(user):
+    # Sessions end after ADMIN_SESSION_MAX_SECONDS, so an older unconfirmed app has
+    # nobody left to finish it; without this, every sign-in would leave a row behind.
+    too_old = timezone.now() - timedelta(seconds=settings.ADMIN_SESSION_MAX_SECONDS)
+    TOTPDevice.objects.filter(user=user, confirmed=False, created_at__lt=too_old).delete()
 
 
 def qr_code_data_uri(device):
@@ -72,6 +100,8 @@ class CodeCheck:
 
     device: object = None
     wait_seconds: int = 0
+    # Set-up only: another session confirmed an app first, so this one is gone.
+    superseded: bool = False
 
     @property
     def accepted(self):
@@ -93,13 +123,22 @@ def _check_device(device, code):
 
 
 def confirm_authenticator(device, code):
-    """Check the first code from a newly set-up app; on success the app is confirmed."""
+    """Check the first code from a newly set-up app; on success it is the person's only app.
+
+    Every other app they were part-way through setting up, in any session, is
+    deleted, so a key someone else was shown can never be confirmed afterwards.
+    """
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        # One confirmation at a time per person, so two sessions cannot both win.
+        get_user_model().objects.select_for_update().get(pk=device.user_id)
+        device = TOTPDevice.objects.select_for_update().filter(pk=device.pk).first()
+        if device is None or has_authenticator(device.user):
+            return CodeCheck(superseded=True)
         result = _check_device(device, normalise_code(code))
         if result.accepted:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
     return result
 
 
@@ -145,4 +184,5 @@ def mark_verified(request, device):
     before this moment (say, over someone's shoulder) must not inherit it.
     """
     request.session.cycle_key()
+    request.session.pop(PENDING_DEVICE_SESSION_KEY, None)
     django_otp.login(request, device)

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from staff import two_factor
+from staff.client_ip import client_ip
 from staff.forms import CodeForm
 from staff.lockout import locked_out
 from staff.pages import sign_in_page
@@ -67,14 +68,22 @@ def set_up(request):
     if two_factor.has_authenticator(user):
         # Never let a password alone add a second app: that would defeat the point.
         return redirect(_with_next("staff:verify", next_url))
-    device = two_factor.pending_authenticator(user)
+    device = two_factor.pending_authenticator(request)
     form = CodeForm(request.POST or None)
     if form.is_valid():
         result = two_factor.confirm_authenticator(device, form.cleaned_data["code"])
+        if result.superseded:
+            # Another session set up an app while this page was open: ask for its code.
+            return redirect(_with_next("staff:verify", next_url))
         if result.accepted:
             two_factor.mark_verified(request, result.device)
             request.session[NEW_BACKUP_CODES_KEY] = two_factor.make_backup_codes(user)
-            logger.info("Staff member %s set up an authenticator app", user.get_username())
+            # A warning, so IT can be alerted: it is also what an attacker with the password does.
+            logger.warning(
+                "Staff member %s set up an authenticator app from %s",
+                user.get_username(),
+                client_ip(request),
+            )
             return redirect(_with_next("staff:backup_codes", next_url))
         form.add_error("code", _code_error(result))
     context = {
@@ -106,7 +115,8 @@ def verify(request):
         result = two_factor.check_code(user, form.cleaned_data["code"])
         if result.accepted:
             two_factor.mark_verified(request, result.device)
-            reset_failed_attempts(username=user.get_username())
+            # Only this person's own tries from here: an attacker elsewhere gets no fresh start.
+            reset_failed_attempts(ip=client_ip(request), username=user.get_username())
             if isinstance(result.device, StaticDevice):
                 _warn_backup_code_used(request, user)
             return redirect(next_url)
@@ -122,6 +132,8 @@ def verify(request):
         "form": form,
         "next_url": next_url,
         "issuer": settings.OTP_TOTP_ISSUER,
+        # Someone who never added an app learns here that another person did.
+        "app_added_on": two_factor.authenticator_added_on(user),
     }
     return sign_in_page(request, "staff/verify.html", context)
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .staff_accounts import (
+    StaffAccount,
     create_account,
     enter_code,
     enter_password,
@@ -111,3 +112,35 @@ def test_sign_in_pages_have_no_axe_violations(new_page, live_site, axe_source):
     enter_code(page, account.code())
     assert path_of(page) == "/admin/"
     assert not problems, "\n".join(problems)
+
+
+def test_a_password_alone_cannot_capture_a_newcomers_app(new_page, live_site):
+    """Two browsers with the same password: each sees its own key, and only the first to finish wins."""
+    newcomer = create_account(live_site, with_app=False, prefix="newcomer")
+    attacker_page, person_page = new_page(), new_page()
+    enter_password(attacker_page, newcomer)
+    attacker_key = key_from_set_up_page(attacker_page)
+    enter_password(person_page, newcomer)
+    assert path_of(person_page) == "/admin/two-factor/set-up/"
+    newcomer.key = key_from_set_up_page(person_page)
+    assert newcomer.key != attacker_key
+
+    enter_code(person_page, newcomer.code())
+    assert path_of(person_page) == "/admin/two-factor/backup-codes/"
+    # The attacker's set-up page, still open, cannot confirm its key now.
+    attacker = StaffAccount(newcomer.username, newcomer.password, attacker_key)
+    enter_code(attacker_page, attacker.code())
+    assert path_of(attacker_page) == "/admin/two-factor/code/"
+    assert (
+        "An authenticator app was added to your account on"
+        in attacker_page.locator("main").inner_text()
+    )
+    enter_code(attacker_page, attacker.code())
+    assert "That code is not right" in attacker_page.locator("main").inner_text()
+    attacker_page.goto("/admin/")
+    assert path_of(attacker_page) == "/admin/two-factor/code/"
+
+    # The person's pages are never kept by the browser.
+    response = person_page.goto("/admin/password_change/")
+    assert response.status == 200
+    assert "no-store" in response.headers["cache-control"]

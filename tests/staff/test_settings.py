@@ -18,3 +18,15 @@ def test_a_lockout_limit_of_zero_is_refused():
     result = run_manage("check", DJANGO_DEBUG="true", STAFF_SIGN_IN_FAILURE_LIMIT="0")
     assert result.returncode != 0
     assert "STAFF_SIGN_IN_FAILURE_LIMIT must be at least 1" in result.stderr
+
+
+def test_an_address_limit_below_the_account_limit_is_refused():
+    """It would make the per-account limit meaningless, so it is a mistake to point out."""
+    result = run_manage(
+        "check",
+        DJANGO_DEBUG="true",
+        STAFF_SIGN_IN_FAILURE_LIMIT="8",
+        STAFF_SIGN_IN_ADDRESS_FAILURE_LIMIT="6",
+    )
+    assert result.returncode != 0
+    assert "STAFF_SIGN_IN_ADDRESS_FAILURE_LIMIT must be at least 8" in result.stderr
