@@ -198,7 +198,8 @@ def test_a_short_outage_in_real_time_makes_a_handful_of_claims(settings, monkeyp
     control = threading.Thread(target=relay_down_for_three_seconds)
     control.start()
     try:
-        run_worker(rate=0, stop_event=stop, batch_size=10)
+        # Polling fast when idle, so only the back-off can keep the claims down.
+        run_worker(rate=0, stop_event=stop, batch_size=10, idle_sleep=0.02)
     finally:
         control.join(timeout=60)
         sink.stop()
