@@ -301,6 +301,7 @@ def test_worker_process_paused_by_an_outage_stops_at_once_on_sigterm(tmp_path):
     worker = start_worker(
         free_port(),  # nothing listens there
         log_path,
+        claim_timeout=600,  # so nothing but the stop request wakes the worker early
         EMAIL_OUTAGE_BACKOFF_BASE_SECONDS="600",
         EMAIL_OUTAGE_BACKOFF_MAX_SECONDS="600",
     )

@@ -39,7 +39,7 @@ def database_url():
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_worker(sink_port, log_path, **extra_env):
+def start_worker(sink_port, log_path, *, claim_timeout=2, **extra_env):
     """Start ``manage.py run_email_worker`` against the test database and ``sink_port``.
 
     Production settings (tests.settings would force the locmem backend), with
@@ -64,7 +64,7 @@ def start_worker(sink_port, log_path, **extra_env):
         "run_email_worker",
         f"--batch-size={BATCH_SIZE}",
         "--rate=0",
-        "--claim-timeout=2",
+        f"--claim-timeout={claim_timeout}",
     ]
     log = log_path.open("w")
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
