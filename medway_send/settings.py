@@ -275,6 +275,13 @@ EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30, minimum=1)
 EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 3600, minimum=1)
 # A message "sending" for longer than this is taken to be lost with its worker and re-queued.
 EMAIL_CLAIM_TIMEOUT_SECONDS = env_int("EMAIL_CLAIM_TIMEOUT_SECONDS", 300, minimum=1)
+# While the relay is down, the worker pauses: doubling from the base, at most the maximum.
+EMAIL_OUTAGE_BACKOFF_BASE_SECONDS = env_float("EMAIL_OUTAGE_BACKOFF_BASE_SECONDS", 5.0, minimum=0.1)
+EMAIL_OUTAGE_BACKOFF_MAX_SECONDS = env_float("EMAIL_OUTAGE_BACKOFF_MAX_SECONDS", 300.0, minimum=0.1)
+if EMAIL_OUTAGE_BACKOFF_MAX_SECONDS < EMAIL_OUTAGE_BACKOFF_BASE_SECONDS:
+    raise ImproperlyConfigured(
+        "EMAIL_OUTAGE_BACKOFF_MAX_SECONDS must be at least EMAIL_OUTAGE_BACKOFF_BASE_SECONDS."
+    )
 
 # Jobs the worker runs about once a minute, beside sending email.
 WORKER_PERIODIC_JOBS = ["strategy.publishing_jobs.publish_due"]

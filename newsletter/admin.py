@@ -21,6 +21,7 @@ from medway_send import admin_history
 from medway_send.admin_history import HistoryAdmin
 from medway_send.spreadsheets import csv_safe
 from newsletter import services
+from newsletter.admin_forms import NewsletterIssueForm
 from newsletter.emails import issue_content
 from newsletter.models import ConsentEvent, Delivery, NewsletterIssue, OutboundEmail, Subscriber
 
@@ -133,6 +134,7 @@ class NewsletterIssueAdmin(HistoryAdmin):
     list_display = ["subject", "status", "recipient_count", "send_started_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["subject", "body"]
+    form = NewsletterIssueForm
     fields = ["subject", "body"]
     change_form_template = "admin/newsletter/newsletterissue/change_form.html"
 

@@ -13,6 +13,12 @@ Guarantees, and what they rest on:
   each outcome is saved by its own small UPDATE as soon as it is known. The claim
   timeout must comfortably exceed the time one batch can take, or a slow but
   live worker's rows would be swept and sent again.
+* A relay outage loses nothing and uses up no attempts. When the relay cannot
+  be reached, or refuses us rather than a message (``newsletter.smtp_errors``),
+  the batch goes back untried and the whole worker pauses, doubling from
+  EMAIL_OUTAGE_BACKOFF_BASE_SECONDS up to EMAIL_OUTAGE_BACKOFF_MAX_SECONDS,
+  logged once a pause. The sweep and the periodic jobs go on meanwhile, and
+  SIGTERM still stops it at once. A message accepted ends the back-off.
 
 Every concrete ``QueuedMessage`` model in ``QUEUE_MODELS`` is served, one batch
 from each in turn, so a big newsletter never holds up confirmation emails for
@@ -23,7 +29,6 @@ import datetime
 import logging
 import threading
 import time
-from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
@@ -33,8 +38,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from newsletter.models.outbox import MessageStatus, OutboundEmail
-from newsletter.pacing import Pacer
-from newsletter.smtp_errors import Failure, classify
+from newsletter.pacing import Pacer, RelayBackoff
+from newsletter.sending import close_quietly, send_batch
 
 logger = logging.getLogger(__name__)
 
@@ -128,155 +133,6 @@ def requeue_stuck(*, timeout_seconds, now=None):
     return requeued
 
 
-# --- Sending ---------------------------------------------------------------------------
-
-
-@dataclass
-class BatchSummary:
-    """What happened to one batch."""
-
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    cancelled: int = 0
-    released: int = 0
-
-    def __str__(self):
-        return (
-            f"{self.sent} sent, {self.retrying} to retry, {self.failed} failed, "
-            f"{self.cancelled} cancelled, {self.released} put back"
-        )
-
-
-def backoff(attempts):
-    """Seconds to wait before the next try, after ``attempts`` failed tries."""
-    base = settings.EMAIL_RETRY_BASE_SECONDS
-    cap = settings.EMAIL_RETRY_MAX_SECONDS
-    return min(base * 2 ** max(attempts - 1, 0), cap)
-
-
-def _record(message, **fields):
-    """Save one outcome, but only if the row is still ours.
-
-    If a sweep re-queued the row (this worker was too slow) and another worker
-    claimed it, its ``claimed_at`` differs and this update touches nothing.
-    """
-    updated = (
-        type(message)
-        ._default_manager.filter(
-            pk=message.pk, status=MessageStatus.SENDING, claimed_at=message.claimed_at
-        )
-        .update(**fields)
-    )
-    if not updated:
-        logger.warning(
-            "%s %s changed while being sent (swept, cancelled or deleted); outcome not recorded",
-            message._meta.label,
-            message.pk,
-        )
-    for name, value in fields.items():
-        if not hasattr(value, "resolve_expression"):
-            setattr(message, name, value)
-
-
-def _record_failure(message, failure, now):
-    attempts = message.attempts + 1
-    message.attempts = attempts
-    if failure.permanent or attempts >= settings.EMAIL_MAX_ATTEMPTS:
-        _record(message, status=MessageStatus.FAILED, attempts=attempts, last_error=failure.error)
-        logger.warning("%s %s failed: %s", message._meta.label, message.pk, failure.error)
-        return "failed"
-    _record(
-        message,
-        status=MessageStatus.QUEUED,
-        attempts=attempts,
-        last_error=failure.error,
-        next_attempt_at=now + datetime.timedelta(seconds=backoff(attempts)),
-    )
-    return "retrying"
-
-
-def release(messages, *, delay_seconds=0, now=None):
-    """Give claimed but untried messages back to the queue, without counting an attempt."""
-    now = now or timezone.now()
-    for message in messages:
-        _record(
-            message,
-            status=MessageStatus.QUEUED,
-            claimed_at=None,
-            next_attempt_at=now + datetime.timedelta(seconds=delay_seconds),
-        )
-    return len(messages)
-
-
-def close_quietly(mail_connection):
-    """Close a mail connection that may already be broken."""
-    try:
-        mail_connection.close()
-    except Exception:  # a dead connection may fail to close in many ways
-        logger.debug("closing a broken mail connection failed", exc_info=True)
-
-
-def send_batch(messages, *, connection, pacer, stop_event=None, now=None):
-    """Send claimed ``messages`` over one mail ``connection``; return a BatchSummary.
-
-    ``now`` fixes the clock for the bookkeeping (tests); by default each outcome
-    is stamped when it happens. The connection is opened if needed and left open
-    for the next batch, except after an error, when it is closed so the next
-    send reconnects. If the relay cannot be reached, the rest of the batch is
-    put back untried, to wait one retry interval.
-    """
-    summary = BatchSummary()
-    for index, message in enumerate(messages):
-        if stop_event is not None and stop_event.is_set():
-            summary.released += release(messages[index:], now=now)
-            break
-        try:
-            email = message.build_message()
-        except Exception as exc:  # one bad message must not stop the worker
-            logger.exception("%s %s could not be built", message._meta.label, message.pk)
-            outcome = _record_failure(message, classify(exc), now or timezone.now())
-            setattr(summary, outcome, getattr(summary, outcome) + 1)
-            continue
-        if email is None:
-            _record(message, status=MessageStatus.CANCELLED, claimed_at=None)
-            summary.cancelled += 1
-            continue
-        pacer.wait()
-        if stop_event is not None and stop_event.is_set():
-            # Asked to stop while waiting for our turn: this one was not sent either.
-            summary.released += release(messages[index:], now=now)
-            break
-        try:
-            connection.open()
-            accepted = connection.send_messages([email])
-        except Exception as exc:  # classified below; the worker must carry on
-            failure = classify(exc)
-            outcome = _record_failure(message, failure, now or timezone.now())
-            setattr(summary, outcome, getattr(summary, outcome) + 1)
-            if failure.connection_lost:
-                close_quietly(connection)
-                rest = messages[index + 1 :]
-                delay = settings.EMAIL_RETRY_BASE_SECONDS
-                summary.released += release(rest, delay_seconds=delay, now=now)
-                break
-            continue
-        if accepted == 0:
-            # The backend took nothing and said nothing: no usable recipient.
-            failure = Failure(permanent=True, connection_lost=False, error="No recipients.")
-            outcome = _record_failure(message, failure, now or timezone.now())
-            setattr(summary, outcome, getattr(summary, outcome) + 1)
-            continue
-        _record(
-            message,
-            status=MessageStatus.SENT,
-            attempts=message.attempts + 1,
-            sent_at=now or timezone.now(),
-        )
-        summary.sent += 1
-    return summary
-
-
 # --- The worker loop ------------------------------------------------------------------
 
 
@@ -296,21 +152,24 @@ def _fresh_database_connection():
         close_old_connections()
 
 
-def _serve_queues(*, batch_size, remaining, mail_connection, pacer, stop_event):
-    """Claim and send up to one batch from each queue model in turn; return how many.
+def _serve_queues(*, batch_size, remaining, mail_connection, pacer, relay, stop_event):
+    """Claim and send up to one batch from each queue model in turn; return how many were handled.
 
-    ``remaining`` caps the total (None for no cap).
+    ``remaining`` caps the total (None for no cap). An outage ends the round
+    and pauses ``relay``; a message sent resets it.
     """
-    claimed = 0
+    handled = 0
     for model in queue_models():
-        size = batch_size if remaining is None else min(batch_size, remaining - claimed)
+        size = batch_size if remaining is None else min(batch_size, remaining - handled)
         if stop_event.is_set() or size <= 0:
             break
         batch = claim_batch(model, batch_size=size)
         if not batch:
             continue
         started = time.monotonic()
-        summary = send_batch(batch, connection=mail_connection, pacer=pacer, stop_event=stop_event)
+        summary = send_batch(
+            batch, connection=mail_connection, pacer=pacer, relay=relay, stop_event=stop_event
+        )
         logger.info(
             "%s: %d claimed, %s in %.2f s",
             model._meta.label,
@@ -318,8 +177,13 @@ def _serve_queues(*, batch_size, remaining, mail_connection, pacer, stop_event):
             summary,
             time.monotonic() - started,
         )
-        claimed += len(batch)
-    return claimed
+        handled += summary.handled
+        if summary.sent:
+            relay.succeeded()
+        if summary.outage:
+            relay.failed(summary.outage)
+            break
+    return handled
 
 
 def run_worker(
@@ -331,15 +195,23 @@ def run_worker(
     max_messages=None,
     rate=None,
     claim_timeout=None,
+    clock=time.monotonic,
+    sleep=None,
 ):
     """Send from the outbox until ``stop_event`` is set; return how many rows were handled.
 
-    ``once`` returns as soon as nothing is due (tests, cron). ``max_messages``
-    stops after that many claimed rows. ``rate`` (messages a second, 0 for no
-    limit) and ``claim_timeout`` (seconds) override EMAIL_RATE_LIMIT and
-    EMAIL_CLAIM_TIMEOUT_SECONDS. A database outage is waited out, not fatal.
+    ``once`` returns as soon as nothing is due, or the relay is down (tests,
+    cron). ``max_messages`` stops after that many rows handled. ``rate``
+    (messages a second, 0 for no limit) and ``claim_timeout`` (seconds)
+    override EMAIL_RATE_LIMIT and EMAIL_CLAIM_TIMEOUT_SECONDS. A database
+    outage is waited out, not fatal; so is a relay outage, with back-off
+    (EMAIL_OUTAGE_BACKOFF_*), while the sweep and periodic jobs go on.
+    ``clock`` and ``sleep`` (by default the monotonic clock and waiting on
+    ``stop_event``) time all the worker's waits, so a test can run it in
+    virtual time.
     """
     stop_event = stop_event or threading.Event()
+    sleep = sleep or stop_event.wait
     batch_size = batch_size or settings.EMAIL_BATCH_SIZE
     rate = settings.EMAIL_RATE_LIMIT if rate is None else rate
     if claim_timeout is None:
@@ -350,7 +222,12 @@ def run_worker(
         batch_size = min(batch_size, max(1, int(rate * claim_timeout / 2)))
     # Sweep at least as often as the timeout, so a short timeout acts quickly.
     sweep_every = min(SWEEP_INTERVAL_SECONDS, claim_timeout)
-    pacer = Pacer(rate, sleep=stop_event.wait)
+    pacer = Pacer(rate, sleep=sleep, clock=clock)
+    relay = RelayBackoff(
+        base=settings.EMAIL_OUTAGE_BACKOFF_BASE_SECONDS,
+        cap=settings.EMAIL_OUTAGE_BACKOFF_MAX_SECONDS,
+        clock=clock,
+    )
     mail_connection = get_connection()
     last_sweep = last_jobs = float("-inf")
     handled = 0
@@ -360,17 +237,32 @@ def run_worker(
                 break
             try:
                 _fresh_database_connection()
-                if time.monotonic() - last_sweep >= sweep_every:
+                if clock() - last_sweep >= sweep_every:
                     requeue_stuck(timeout_seconds=claim_timeout)
-                    last_sweep = time.monotonic()
-                if time.monotonic() - last_jobs >= PERIODIC_JOB_INTERVAL_SECONDS:
+                    last_sweep = clock()
+                if clock() - last_jobs >= PERIODIC_JOB_INTERVAL_SECONDS:
                     run_periodic_jobs()
-                    last_jobs = time.monotonic()
+                    last_jobs = clock()
+                paused = relay.paused_for()
+                if paused:
+                    if once:
+                        break
+                    # Claim nothing until the pause is over, but wake for the
+                    # sweep and the periodic jobs, which need no relay.
+                    sleep(
+                        min(
+                            paused,
+                            last_sweep + sweep_every - clock(),
+                            last_jobs + PERIODIC_JOB_INTERVAL_SECONDS - clock(),
+                        )
+                    )
+                    continue
                 claimed = _serve_queues(
                     batch_size=batch_size,
                     remaining=None if max_messages is None else max_messages - handled,
                     mail_connection=mail_connection,
                     pacer=pacer,
+                    relay=relay,
                     stop_event=stop_event,
                 )
             except DatabaseError:
@@ -379,15 +271,15 @@ def run_worker(
                 # Rows in flight stay "sending" and are swept later: nothing is lost.
                 logger.exception("database error; trying again in %d s", DATABASE_RETRY_SECONDS)
                 close_quietly(mail_connection)
-                stop_event.wait(DATABASE_RETRY_SECONDS)
+                sleep(DATABASE_RETRY_SECONDS)
                 continue
             handled += claimed
-            if not claimed:
+            if not claimed and not relay.paused_for():
                 # Idle: don't hold a relay connection open for nothing.
                 close_quietly(mail_connection)
                 if once:
                     break
-                stop_event.wait(idle_sleep)
+                sleep(idle_sleep)
     finally:
         close_quietly(mail_connection)
     return handled

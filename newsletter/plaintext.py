@@ -1,6 +1,10 @@
 """Turn an issue's sanitised HTML into the plain-text part of the email."""
 
+import re
 from html.parser import HTMLParser
+
+WHITESPACE = re.compile(r"\s+")
+SPACES = re.compile(r" {2,}")
 
 
 class _TextWriter(HTMLParser):
@@ -34,7 +38,9 @@ class _TextWriter(HTMLParser):
             self.href = None
 
     def handle_data(self, data):
-        self.parts.append(" ".join(data.split()) if data.strip() else (" " if data else ""))
+        # Each run of whitespace becomes one space, but is kept: in "to the
+        # <a>action plan</a>" the space before the tag is what separates two words.
+        self.parts.append(WHITESPACE.sub(" ", data))
 
 
 def html_to_text(html):
@@ -43,7 +49,8 @@ def html_to_text(html):
     writer.feed(html or "")
     writer.close()
     lines = "".join(writer.parts).splitlines()
-    text = "\n".join(line.strip() for line in lines)
+    # Spaces from both sides of a tag (or a list marker) may meet: one is enough.
+    text = "\n".join(SPACES.sub(" ", line).strip() for line in lines)
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.strip()

@@ -7,6 +7,7 @@
     sink.delay_seconds = 0.005                  # per message, before replying 250
     ...
     sink.wait_for(3, timeout=5); sink.messages[0]["Subject"]; sink.stop()
+    sink.start()   # an outage over: the same port, the messages so far kept
 
 Other test modules get the ``smtp_sink`` fixture with
 ``from tests.newsletter.smtp_sink import smtp_sink_fixture  # noqa: F401``.
@@ -116,18 +117,22 @@ class SmtpSink:
         self.delay_seconds = 0.0
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
+        self._controller = None
+
+    def start(self):
+        """Start listening (again, after ``stop``, on the same port); returns once it answers."""
+        # A controller's event loop is closed when it stops, so each start has its own.
         self._controller = Controller(
             _Handler(self), hostname="127.0.0.1", port=self.port, server_hostname="sink.test"
         )
-
-    def start(self):
-        """Start listening; returns once the server answers."""
         self._controller.start()
         return self
 
     def stop(self):
-        """Stop listening."""
-        self._controller.stop()
+        """Stop listening: connections are refused until ``start`` is called again."""
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     def snapshot(self):
         """A copy of the messages received so far, safe to iterate while mail arrives."""

@@ -3,27 +3,23 @@
 import datetime
 import logging
 import smtplib
+import ssl
 import threading
 import time
 
 import pytest
 from django.core import mail
-from django.core.mail import get_connection
+from django.core.mail import BadHeaderError, get_connection
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from newsletter import mailer
-from newsletter.mailer import (
-    Pacer,
-    claim_batch,
-    classify,
-    queue_email,
-    requeue_stuck,
-    run_worker,
-    send_batch,
-)
+from newsletter import mailer, sending
+from newsletter.mailer import claim_batch, queue_email, requeue_stuck, run_worker
 from newsletter.models import OutboundEmail
+from newsletter.pacing import Pacer
+from newsletter.sending import send_batch
+from newsletter.smtp_errors import InvalidAddress, InvalidSender, classify
 from tests.newsletter.smtp_sink import free_port, smtp_sink_fixture, use_sink  # noqa: F401
 
 Status = OutboundEmail.Status
@@ -141,7 +137,7 @@ def test_temporary_refusal_is_retried_with_growing_backoff_then_delivered(smtp_s
 def test_backoff_doubles_up_to_the_cap(settings):
     settings.EMAIL_RETRY_BASE_SECONDS = 30
     settings.EMAIL_RETRY_MAX_SECONDS = 3600
-    waits = [mailer.backoff(attempts) for attempts in range(1, 10)]
+    waits = [sending.backoff(attempts) for attempts in range(1, 10)]
     assert waits == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
 
 
@@ -172,30 +168,31 @@ def test_data_phase_replies_are_classified_by_code(smtp_sink):
     assert "554" in fresh(never).last_error
 
 
-def test_refused_connection_is_retried_not_failed(settings):
+def test_refused_connection_puts_the_message_back_without_using_an_attempt(settings):
     use_sink(settings, free_port())  # nothing listens there
     row = queue()
 
     run_worker(once=True)
 
     row = fresh(row)
-    assert (row.status, row.attempts) == (Status.QUEUED, 1)
+    assert (row.status, row.attempts) == (Status.QUEUED, 0)
     assert "ConnectionRefused" in row.last_error
 
 
-def test_dropped_connection_retries_that_message_and_puts_the_rest_back(smtp_sink):
+def test_dropped_connection_puts_that_message_and_the_rest_back_untried(smtp_sink):
     first, dropped, untried = (queue(to=f"{name}@example.com") for name in ("a", "b", "c"))
     smtp_sink.disconnect_rcpt["b@example.com"] = 1
     now = timezone.now()
 
     summary = deliver(now)
 
-    assert (summary.sent, summary.retrying, summary.released) == (1, 1, 1)
+    assert (summary.sent, summary.retrying, summary.released) == (1, 0, 2)
+    assert "mail server" in summary.outage
     assert fresh(first).status == Status.SENT
-    assert (fresh(dropped).status, fresh(dropped).attempts) == (Status.QUEUED, 1)
+    assert (fresh(dropped).status, fresh(dropped).attempts) == (Status.QUEUED, 0)
     assert (fresh(untried).status, fresh(untried).attempts) == (Status.QUEUED, 0)
-    # A fresh connection delivers both later.
-    assert deliver(now + datetime.timedelta(minutes=1)).sent == 2
+    # A fresh connection delivers both.
+    assert deliver(now).sent == 2
     assert sorted(smtp_sink.recipients()) == ["a@example.com", "b@example.com", "c@example.com"]
 
 
@@ -215,25 +212,37 @@ def test_message_fails_after_max_attempts(smtp_sink, settings):
 
 
 @pytest.mark.parametrize(
-    ("exc", "permanent", "connection_lost"),
+    ("exc", "permanent", "outage"),
     [
         (smtplib.SMTPDataError(451, b"later"), False, False),
         (smtplib.SMTPDataError(552, b"too big"), True, False),
-        # The From address refused: our configuration, so retried, never failed en masse.
+        (smtplib.SMTPDataError(421, b"closing"), False, True),
+        # The From address refused: our configuration, so a pause, never failed en masse.
         (smtplib.SMTPSenderRefused(550, b"not you", "from@example.com"), False, True),
+        (smtplib.SMTPSenderRefused(451, b"slow down", "from@example.com"), False, True),
         (smtplib.SMTPRecipientsRefused({"a@example.com": (450, b"busy")}), False, False),
+        (smtplib.SMTPRecipientsRefused({"a@example.com": (550, b"no such user")}), True, False),
+        (smtplib.SMTPRecipientsRefused({"a@example.com": (553, b"bad syntax")}), True, False),
         (smtplib.SMTPRecipientsRefused({"a@example.com": (421, b"closing")}), False, True),
         (smtplib.SMTPConnectError(554, b"go away"), False, True),
+        (smtplib.SMTPConnectError(421, b"too busy"), False, True),
+        (smtplib.SMTPHeloError(501, b"bad HELO"), False, True),
         (smtplib.SMTPAuthenticationError(535, b"bad password"), False, True),
         (smtplib.SMTPServerDisconnected("gone"), False, True),
         (ConnectionRefusedError(111, "refused"), False, True),
         (TimeoutError("timed out"), False, True),
-        (ValueError("bad header"), False, False),
+        (ssl.SSLError(1, "certificate verify failed"), False, True),
+        (BadHeaderError("Header values can't contain newlines"), True, False),
+        (InvalidAddress("a@b@c", "Invalid address"), True, False),
+        (InvalidSender("nobody", "Invalid address"), False, True),
+        # Anything else may be a bug a deploy will fix: retried, attempts counted.
+        (ValueError("bad value"), False, False),
+        (KeyError("template variable"), False, False),
     ],
 )
-def test_sending_errors_are_classified(exc, permanent, connection_lost):
+def test_sending_errors_are_classified(exc, permanent, outage):
     failure = classify(exc)
-    assert (failure.permanent, failure.connection_lost) == (permanent, connection_lost)
+    assert (failure.permanent, failure.outage) == (permanent, outage)
 
 
 # --- Crashes, sweeps and claims ---------------------------------------------------------------

@@ -39,9 +39,12 @@ def database_url():
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_worker(sink_port, log_path):
-    # Production settings (tests.settings would force the locmem backend),
-    # pointed at the sink and at the test database.
+def start_worker(sink_port, log_path, *, claim_timeout=2, **extra_env):
+    """Start ``manage.py run_email_worker`` against the test database and ``sink_port``.
+
+    Production settings (tests.settings would force the locmem backend), with
+    ``extra_env`` added to the environment; output goes to ``log_path``.
+    """
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "medway_send.settings",
@@ -53,6 +56,7 @@ def start_worker(sink_port, log_path):
         "EMAIL_USE_SSL": "false",
         "EMAIL_HOST_USER": "",
         "EMAIL_HOST_PASSWORD": "",
+        **extra_env,
     }
     command = [
         sys.executable,
@@ -60,7 +64,7 @@ def start_worker(sink_port, log_path):
         "run_email_worker",
         f"--batch-size={BATCH_SIZE}",
         "--rate=0",
-        "--claim-timeout=2",
+        f"--claim-timeout={claim_timeout}",
     ]
     log = log_path.open("w")
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -3,7 +3,8 @@
 Run one or more of these alongside the web servers (systemd, a container, or
 several machines against one PostgreSQL database). SIGTERM or Ctrl-C lets the
 message being sent finish, puts the rest of the batch back and exits; a second
-Ctrl-C stops at once.
+Ctrl-C stops at once. While the relay is down the worker pauses (see
+``newsletter.mailer``); a signal ends the pause at once too.
 """
 
 import signal
