@@ -423,12 +423,16 @@ def _pages_with_forms(client, signup_data):
     subscriber = Subscriber.objects.get()
     yield "/newsletter/", client.get("/newsletter/")
     yield "stale form", client.post("/newsletter/", signup_data("a@example.com", form_token=""))
-    yield "confirm step", client.post(
-        "/newsletter/", signup_data("a@example.com", form_token=make_form_token())
+    yield (
+        "confirm step",
+        client.post("/newsletter/", signup_data("a@example.com", form_token=make_form_token())),
     )
     yield "bad address", client.post("/newsletter/", signup_data("not-an-address"))
     yield "confirm", client.get(f"/newsletter/confirm/{make_confirm_token(subscriber)}/")
-    yield "unsubscribe", client.get(f"/newsletter/unsubscribe/{make_unsubscribe_token(subscriber)}/")
+    yield (
+        "unsubscribe",
+        client.get(f"/newsletter/unsubscribe/{make_unsubscribe_token(subscriber)}/"),
+    )
 
 
 def test_every_form_carries_exactly_one_csrf_token(client, signup_data):
