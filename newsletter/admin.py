@@ -1,130 +1,28 @@
-"""The admin for newsletter managers: subscribers, issues, and the outbox.
+"""The admin for newsletter managers: issues and the outbox (subscribers: subscriber_admin).
 
 Issues keep a history (who changed what, compare, restore, recover). Subscribers,
 their consent records and the outbox never do: they are personal data or queue
 rows, and erasing a person must leave no copy of them in a version table.
 """
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from medway_send import admin_history
 from medway_send.admin_history import HistoryAdmin
-from medway_send.spreadsheets import csv_safe
-from newsletter import services
+from newsletter import (
+    services,
+    subscriber_admin,  # noqa: F401 (registers the pages about people)
+)
 from newsletter.admin_forms import NewsletterIssueForm
 from newsletter.emails import issue_content
-from newsletter.models import ConsentEvent, Delivery, NewsletterIssue, OutboundEmail, Subscriber
-
-EXPORT_FIELDS = [
-    "email",
-    "status",
-    "signed_up_at",
-    "signup_page",
-    "signup_wording_version",
-    "privacy_notice_version",
-    "confirmed_at",
-    "unsubscribed_at",
-]
-
-
-class ConsentEventInline(admin.TabularInline):
-    model = ConsentEvent
-    extra = 0
-    can_delete = False
-    fields = ["kind", "at", "signup_page", "signup_wording_version", "privacy_notice_version"]
-    readonly_fields = fields
-    verbose_name_plural = "consent record"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["email", "status", "signed_up_at", "confirmed_at", "unsubscribed_at"]
-    list_filter = ["status", "signed_up_at"]
-    search_fields = ["email"]
-    date_hierarchy = "signed_up_at"
-    readonly_fields = [
-        "email",
-        "status",
-        "signed_up_at",
-        "signup_page",
-        "signup_wording_version",
-        "privacy_notice_version",
-        "confirmed_at",
-        "unsubscribed_at",
-    ]
-    fields = readonly_fields
-    inlines = [ConsentEventInline]
-    actions = ["export_csv", "erase_completely"]
-
-    def has_add_permission(self, request):
-        # People sign themselves up, so there is always a consent record.
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        counts = dict(Subscriber.objects.values_list("status").annotate(n=Count("pk")))
-        extra_context = {
-            **(extra_context or {}),
-            "status_counts": [
-                (label, counts.get(value, 0)) for value, label in Subscriber.Status.choices
-            ],
-            "export_url": reverse("admin:newsletter_subscriber_export"),
-        }
-        return super().changelist_view(request, extra_context)
-
-    def get_urls(self):
-        export = self.admin_site.admin_view(self.export_all_view)
-        return [
-            path("export.csv", export, name="newsletter_subscriber_export"),
-            *super().get_urls(),
-        ]
-
-    def export_all_view(self, request):
-        if not self.has_view_permission(request):
-            return HttpResponse(status=403)
-        return self._csv(Subscriber.objects.order_by("signed_up_at"))
-
-    @admin.action(description="Download selected subscribers as CSV")
-    def export_csv(self, request, queryset):
-        return self._csv(queryset)
-
-    def _csv(self, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y-%m-%d")
-        response["Content-Disposition"] = f'attachment; filename="subscribers-{stamp}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_FIELDS)
-        for row in queryset.values_list(*EXPORT_FIELDS):
-            writer.writerow([csv_safe(value) for value in row])
-        return response
-
-    @admin.action(description="Erase selected people completely", permissions=["delete"])
-    def erase_completely(self, request, queryset):
-        count = 0
-        for subscriber in queryset:
-            services.erase(subscriber=subscriber)
-            count += 1
-        self.message_user(request, f"Erased {count} people and every email queued to them.")
-
-    def delete_model(self, request, obj):
-        services.erase(subscriber=obj)
-
-    def delete_queryset(self, request, queryset):
-        for subscriber in queryset:
-            services.erase(subscriber=subscriber)
-
+from newsletter.models import Delivery, NewsletterIssue, OutboundEmail, Subscriber
 
 admin_history.register(NewsletterIssue)
 

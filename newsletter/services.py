@@ -17,6 +17,7 @@ from newsletter.mailer import queue_email
 from newsletter.models import (
     ConsentEvent,
     Delivery,
+    ErasureRecord,
     NewsletterIssue,
     OutboundEmail,
     RateLimitCounter,
@@ -235,6 +236,24 @@ def erase(*, subscriber):
 
 
 @transaction.atomic
+def erase_people(*, subscribers, by, action, now=None):
+    """Erase each person completely, and record that it happened; return the record.
+
+    The record says who did it, when, how and how many, never who was erased.
+    """
+    people = list(subscribers)
+    for subscriber in people:
+        erase(subscriber=subscriber)
+    return ErasureRecord.objects.create(
+        erased_at=now or timezone.now(),
+        erased_by=by,
+        erased_by_username=by.get_username(),
+        people_count=len(people),
+        action=action,
+    )
+
+
+@transaction.atomic
 def purge(*, now=None):
     """Delete what the privacy notice says we no longer keep; return counts by kind."""
     now = now or timezone.now()
@@ -269,6 +288,7 @@ __all__ = [
     "check_confirm_link",
     "confirm",
     "erase",
+    "erase_people",
     "purge",
     "send_issue",
     "send_test",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from newsletter import services
 from newsletter.consent import SIGNUP_WORDING
-from newsletter.forms import SignupForm, make_form_token
+from newsletter.forms import SignupForm, Timing, make_form_token, make_step_token
 from newsletter.ratelimit import client_ip, hit
 from newsletter.tokens import LinkExpired, LinkInvalid
 
@@ -42,37 +42,60 @@ def _local_path(value):
     return value
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def signup(request):
-    """The sign-up form. Whatever happens to a valid address, the reply is the same."""
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if form.looks_automated():
-            logger.info("Newsletter sign-up ignored: honeypot or timing check failed")
-            return redirect("newsletter:check_email")
-        if not hit(
-            "signup-ip",
-            client_ip(request),
-            limit=settings.NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR,
-            window_seconds=3600,
-        ):
-            return _page(request, "rate_limited", "Too many sign-ups", status=429)
-        services.subscribe(
-            email=form.cleaned_data["email"],
-            signup_page=_local_path(request.POST.get("source")) or reverse("newsletter:signup"),
-        )
-        return redirect("newsletter:check_email")
+def _signup_form(request, form, *, stale=False):
     return _page(
         request,
         "signup",
         "Get news and updates by email",
         form=form,
         form_token=make_form_token(),
+        stale=stale,
         signup_wording=SIGNUP_WORDING,
         breadcrumbs=[("Home", reverse("strategy:overview")), ("Newsletter", None)],
         source=_local_path(request.POST.get("source") or request.GET.get("from")),
     )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup(request):
+    """The sign-up form. Whatever happens to a valid address, the reply is the same.
+
+    Only a filled-in honeypot is turned away silently. A form sent back too late
+    (or with its timing token missing or broken) is shown again with a note; one
+    sent back too fast gets a "confirm your email address" button first.
+    """
+    form = SignupForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        return _signup_form(request, form)
+    if form.honeypot_filled():
+        logger.info("Newsletter sign-up ignored: the hidden field was filled in")
+        return redirect("newsletter:check_email")
+    email = form.cleaned_data["email"]
+    timing = form.timing()
+    if timing is Timing.STALE:
+        return _signup_form(request, form, stale=True)
+    if timing is Timing.TOO_FAST:
+        return _page(
+            request,
+            "confirm_address",
+            "Confirm your email address",
+            email=email,
+            step_token=make_step_token(email),
+            source=_local_path(request.POST.get("source")),
+        )
+    if not hit(
+        "signup-ip",
+        client_ip(request),
+        limit=settings.NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR,
+        window_seconds=3600,
+    ):
+        return _page(request, "rate_limited", "Too many sign-ups", status=429)
+    services.subscribe(
+        email=email,
+        signup_page=_local_path(request.POST.get("source")) or reverse("newsletter:signup"),
+    )
+    return redirect("newsletter:check_email")
 
 
 def check_email(request):

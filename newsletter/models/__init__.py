@@ -1,5 +1,6 @@
 """Newsletter models. Import them from here."""
 
+from newsletter.models.erasures import ErasureRecord
 from newsletter.models.issues import Delivery, NewsletterIssue
 from newsletter.models.outbox import OutboundEmail, QueuedMessage
 from newsletter.models.subscribers import ConsentEvent, RateLimitCounter, Subscriber
@@ -7,6 +8,7 @@ from newsletter.models.subscribers import ConsentEvent, RateLimitCounter, Subscr
 __all__ = [
     "ConsentEvent",
     "Delivery",
+    "ErasureRecord",
     "NewsletterIssue",
     "OutboundEmail",
     "QueuedMessage",

@@ -184,17 +184,21 @@ def start(
     timeout: float = 30,
     demo_args: tuple[str, ...] = DEMO_DATA_ARGS,
     extra_env: dict[str, str] | None = None,
+    prepared: bool = False,
 ) -> Site:
     """Prepare a database in ``workdir`` and start gunicorn on it; the caller must stop().
 
     ``extra_env`` overrides settings (a PostgreSQL DATABASE_URL, say) for both the
-    preparation commands and the server.
+    preparation commands and the server. With ``prepared`` the database and static
+    files named in ``extra_env`` are ready already (another server's), so only
+    gunicorn starts.
     """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     env = {**production_env(workdir, port), **(extra_env or {})}
-    prepare(env, demo_args)
+    if not prepared:
+        prepare(env, demo_args)
     site = Site(
         url=f"http://127.0.0.1:{port}",
         env=env,

@@ -58,3 +58,37 @@ def test_admin_dashboard_lists_and_forms_have_no_axe_violations(new_page, live_s
         if violations:
             problems.append(describe(path, violations))
     assert not problems, "\n".join(problems)
+
+
+def test_erasing_people_asks_on_pages_with_no_axe_violations(new_page, live_site, axe_source):
+    page = new_page(bypass_csp=True)
+    address = "erase-axe@example.com"
+    page.goto("/newsletter/")
+    page.fill("#id_email", address)
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url("**/newsletter/check-your-email/")
+    sign_in(page, create_account(live_site, prefix="erase"))
+    problems = []
+
+    def check(label):
+        violations = axe_violations(page, axe_source)
+        if violations:
+            problems.append(describe(label, violations))
+
+    page.goto(f"/admin/newsletter/subscriber/?q={address}")
+    page.locator("#result_list tbody input.action-select").check()
+    page.select_option("select[name=action]", "erase_completely")
+    page.get_by_role("button", name="Go", exact=True).click()
+    assert "You cannot undo this." in page.locator("#content").inner_text()
+    check("erase selected: confirmation")
+    page.get_by_role("link", name="Cancel").click()
+    page.locator("#result_list tbody th a").first.click()
+    page.get_by_role("link", name="Delete").click()
+    check("delete one: confirmation")
+    page.get_by_role("button", name="Yes, erase them").click()
+    page.wait_for_url("**/admin/newsletter/subscriber/")
+    page.goto("/admin/newsletter/erasurerecord/")
+    check("erasure records")
+    page.locator("#result_list tbody th a").first.click()
+    check("one erasure record")
+    assert not problems, "\n".join(problems)

@@ -81,11 +81,10 @@ def test_subscribers_are_never_versioned_so_erasing_leaves_no_copy(staff_client,
     staff_client.get(reverse("admin:newsletter_subscriber_change", args=[person.pk]))
     staff_client.post(
         reverse("admin:newsletter_subscriber_changelist"),
-        {"action": "erase_completely", "_selected_action": [person.pk]},
+        {"action": "erase_completely", "_selected_action": [person.pk], "post": "yes"},
     )
     staff_client.post(
-        reverse("admin:newsletter_subscriber_changelist"),
-        {"action": "delete_selected", "_selected_action": [other.pk], "post": "yes"},
+        reverse("admin:newsletter_subscriber_delete", args=[other.pk]), {"post": "yes"}
     )
     assert not Subscriber.objects.exists()
 

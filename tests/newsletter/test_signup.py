@@ -1,7 +1,9 @@
 """Signing up: clear errors for bad input, and the same answer for every valid address."""
 
 import datetime
+import re
 import time
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -9,9 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsletter.consent import SIGNUP_WORDING_VERSION
-from newsletter.forms import make_form_token
+from newsletter.forms import Timing, form_timing, make_form_token
 from newsletter.models import ConsentEvent, OutboundEmail, Subscriber
+from tests.conftest import visible_text
 from tests.newsletter.factories import SubscriberFactory
+from tests.newsletter.html_forms import forms_in
 
 pytestmark = pytest.mark.django_db
 
@@ -122,20 +126,148 @@ def test_honeypot_filled_looks_accepted_but_stores_and_sends_nothing(sign_up):
     assert not Subscriber.objects.exists() and not OutboundEmail.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "make_token",
-    [
-        lambda: make_form_token(),  # submitted the instant the form was shown
-        lambda: make_form_token(now=0),  # shown in 1970: far too old
-        lambda: make_form_token(now=time.time() - 10)[:-3] + "abc",  # tampered
-        lambda: "",
-    ],
-    ids=["too-fast", "too-old", "tampered", "missing"],
+STALE_MESSAGE = (
+    "This page was open for a long time. Check your email address and press the button again."
 )
-def test_timing_token_failures_look_accepted_but_store_nothing(sign_up, make_token):
-    response = sign_up("bot@example.com", form_token=make_token())
+
+
+def _stale_tokens():
+    return [
+        pytest.param(lambda: make_form_token(now=time.time() - 86401), id="older-than-a-day"),
+        pytest.param(lambda: make_form_token(now=time.time() - 10)[:-3] + "abc", id="tampered"),
+        pytest.param(lambda: "", id="empty"),
+        pytest.param(lambda: None, id="missing"),
+    ]
+
+
+@pytest.mark.parametrize("make_token", _stale_tokens())
+def test_stale_form_is_shown_again_with_the_address_kept_and_nothing_sent(
+    client, signup_data, make_token
+):
+    data = signup_data("Parent@Example.ORG", form_token=make_token())
+    if data["form_token"] is None:
+        del data["form_token"]
+    response = client.post("/newsletter/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert STALE_MESSAGE in visible_text(html)
+    assert 'class="govuk-notification-banner" role="alert"' in html
+    (form,) = forms_in(html)
+    assert form.value("email") == "Parent@Example.ORG"  # as typed, so one press sends it
+    assert form.value("source") == "/rights/"
+    fresh = form.value("form_token")
+    assert fresh != data.get("form_token")
+    assert form_timing(fresh, now=time.time() + 10) is Timing.PLAUSIBLE
+    assert not Subscriber.objects.exists() and not OutboundEmail.objects.exists()
+
+
+def test_a_form_is_stale_only_after_the_configured_age(sign_up, settings):
+    settings.NEWSLETTER_MAX_FORM_AGE_SECONDS = 600
+    inside = sign_up("a@example.com", form_token=make_form_token(now=time.time() - 590))
+    assert inside.status_code == 302
+    outside = sign_up("b@example.com", form_token=make_form_token(now=time.time() - 610))
+    assert outside.status_code == 200 and STALE_MESSAGE in visible_text(outside.content.decode())
+    assert [s.email for s in Subscriber.objects.all()] == ["a@example.com"]
+
+
+def test_the_resubmitted_stale_form_signs_the_person_up(client, signup_data):
+    stale = client.post(
+        "/newsletter/",
+        signup_data("again@example.com", form_token=make_form_token(now=time.time() - 90000)),
+    )
+    (form,) = forms_in(stale.content.decode())
+    with mock.patch("time.time", return_value=time.time() + 5):  # a person reads, then presses
+        again = client.post("/newsletter/", form.data())
+    assert again["Location"] == "/newsletter/check-your-email/"
+    assert OutboundEmail.objects.get().to_email == "again@example.com"
+
+
+def _confirm_step(client, signup_data, email):
+    """Submit the form the instant it was shown; return the confirm step's page."""
+    response = client.post("/newsletter/", signup_data(email, form_token=make_form_token()))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_too_fast_gets_a_confirm_button_and_pressing_it_signs_up(client, signup_data):
+    html = _confirm_step(client, signup_data, "Quick@Example.COM")
+    assert not Subscriber.objects.exists() and not OutboundEmail.objects.exists()
+    text = visible_text(html)
+    assert re.search(r"<h1[^>]*>Confirm your email address</h1>", html)
+    assert "Quick@example.com" in text
+    (form,) = forms_in(html)
+    assert form.buttons == ["Confirm your email address"]
+    assert form.value("email") == "Quick@example.com" and form.value("website") == ""
+    assert "form_token" not in form.names()  # the time check is not asked again
+    response = client.post("/newsletter/", form.data())  # pressed at once: still accepted
+    assert response["Location"] == "/newsletter/check-your-email/"
+    subscriber = Subscriber.objects.get()
+    assert subscriber.email == "Quick@example.com" and subscriber.signup_page == "/rights/"
+    assert OutboundEmail.objects.get().kind == "confirmation"
+
+
+def test_confirm_step_still_has_the_honeypot(client, signup_data):
+    (form,) = forms_in(_confirm_step(client, signup_data, "bot@example.com"))
+    response = client.post("/newsletter/", {**form.data(), "website": "http://spam.example"})
     assert response["Location"] == "/newsletter/check-your-email/"
     assert not Subscriber.objects.exists() and not OutboundEmail.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"email": "other@example.com"}, id="another-address"),
+        pytest.param({"step_token": "forged"}, id="forged"),
+        pytest.param({"step_token": make_form_token(now=0)}, id="a-form-token"),
+    ],
+)
+def test_confirm_step_token_works_only_for_its_own_address(client, signup_data, change):
+    (form,) = forms_in(_confirm_step(client, signup_data, "mine@example.com"))
+    response = client.post("/newsletter/", {**form.data(), **change})
+    assert response.status_code == 200
+    assert STALE_MESSAGE in visible_text(response.content.decode())
+    assert not Subscriber.objects.exists() and not OutboundEmail.objects.exists()
+
+
+def test_an_old_confirm_step_is_stale(client, signup_data):
+    (form,) = forms_in(_confirm_step(client, signup_data, "slow@example.com"))
+    with mock.patch("time.time", return_value=time.time() + 86401):
+        response = client.post("/newsletter/", form.data())
+    assert STALE_MESSAGE in visible_text(response.content.decode())
+    assert not Subscriber.objects.exists()
+
+
+def test_confirm_step_counts_towards_the_rate_limit(client, signup_data, settings):
+    settings.NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR = 1
+    assert client.post("/newsletter/", signup_data("first@example.com")).status_code == 302
+    (form,) = forms_in(_confirm_step(client, signup_data, "second@example.com"))
+    assert client.post("/newsletter/", form.data()).status_code == 429
+    assert Subscriber.objects.count() == 1
+
+
+def test_confirm_step_needs_the_csrf_token(client, signup_data):
+    from django.test import Client
+
+    (form,) = forms_in(_confirm_step(client, signup_data, "forged@example.com"))
+    data = {k: v for k, v in form.data().items() if k != "csrfmiddlewaretoken"}
+    response = Client(enforce_csrf_checks=True).post("/newsletter/", data)
+    assert response.status_code == 403
+    assert not Subscriber.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["pending", "confirmed", "unsubscribed"])
+@pytest.mark.parametrize("token", [make_form_token, lambda: ""], ids=["too-fast", "stale"])
+def test_timing_pages_are_the_same_whether_or_not_the_address_is_known(
+    client, signup_data, status, token
+):
+    def page(email):
+        html = client.post("/newsletter/", signup_data(email, form_token=token())).content
+        # Tokens differ on every page; what a reader sees must not.
+        return visible_text(html.decode()).replace(email, "ADDRESS")
+
+    new = page("new@example.com")
+    SubscriberFactory(email="known@example.com", status=status)
+    assert page("known@example.com") == new
 
 
 def test_at_most_one_confirmation_within_minutes_and_three_a_day(sign_up, settings):
@@ -281,3 +413,35 @@ def test_consent_record_names_the_privacy_notice_as_it_was(sign_up):
     assert first.privacy_notice_version.startswith("privacy-")
     assert first.privacy_notice_version != second.privacy_notice_version
     assert second.events.get().privacy_notice_version == second.privacy_notice_version
+
+
+def _pages_with_forms(client, signup_data):
+    from newsletter import services
+    from newsletter.tokens import make_confirm_token, make_unsubscribe_token
+
+    services.subscribe(email="forms@example.com")
+    subscriber = Subscriber.objects.get()
+    yield "/newsletter/", client.get("/newsletter/")
+    yield "stale form", client.post("/newsletter/", signup_data("a@example.com", form_token=""))
+    yield (
+        "confirm step",
+        client.post("/newsletter/", signup_data("a@example.com", form_token=make_form_token())),
+    )
+    yield "bad address", client.post("/newsletter/", signup_data("not-an-address"))
+    yield "confirm", client.get(f"/newsletter/confirm/{make_confirm_token(subscriber)}/")
+    yield (
+        "unsubscribe",
+        client.get(f"/newsletter/unsubscribe/{make_unsubscribe_token(subscriber)}/"),
+    )
+
+
+def test_every_form_carries_exactly_one_csrf_token(client, signup_data):
+    for label, response in _pages_with_forms(client, signup_data):
+        assert response.status_code == 200, label
+        html = response.content.decode()
+        post_forms = [form for form in forms_in(html) if form.method == "post"]
+        assert post_forms, label
+        for form in post_forms:
+            assert form.names().count("csrfmiddlewaretoken") == 1, (label, form.names())
+        # None outside a form either: every token on the page is in one of them.
+        assert html.count('name="csrfmiddlewaretoken"') == len(post_forms), label
