@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from newsletter.models import Delivery, OutboundEmail
+from newsletter.models import Delivery, ErasureRecord, OutboundEmail
 from strategy.models import NewsPost
 from tests.factories import NewsPostFactory, ProgressUpdateFactory
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
@@ -112,6 +112,9 @@ def staff_objects(django_user_model):
         kind="confirmation", to_email=subscriber.email, subject="Confirm", body_text="Confirm."
     )
     StaticDevice.objects.create(user=user, name="Backup codes")
+    ErasureRecord.objects.create(
+        erased_by=user, erased_by_username=user.username, people_count=1, action="delete_one"
+    )
     staff = sign_in_fully(Client(), user)
     # A version of each versioned object, for the history and recover pages.
     for model in admin.site._registry:

@@ -16,7 +16,7 @@ from tests.conftest import visible_text
 
 pytestmark = pytest.mark.django_db
 
-seed = importlib.import_module("strategy.migrations.0012_cookies_page_table")
+seed = importlib.import_module("strategy.migrations.0014_cookies_page_table")
 
 
 @pytest.mark.parametrize(
