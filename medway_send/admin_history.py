@@ -34,6 +34,7 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 from reversion_compare.helpers import html_diff
 
+from medway_send.admin_site import valid_pks
 from medway_send.edit_conflicts import EditConflictMixin
 from medway_send.richtext import RichTextField
 from medway_send.versioning import (
@@ -117,7 +118,8 @@ class HistoryAdmin(EditConflictMixin, CompareVersionAdmin):
             for key, value in request.POST.items()
             if key.startswith("form-") and key.endswith(f"-{self.opts.pk.name}") and value
         ]
-        return self.model._default_manager.filter(pk__in=pks)
+        # A tampered id is no item's: the admin's own checks answer for it.
+        return self.model._default_manager.filter(pk__in=valid_pks(self.model, pks))
 
     # Restore and recover pages, in plain words.
 

@@ -4,6 +4,8 @@ What a preview shows is worked out in strategy.previews; this module adds the
 admin pages that show it and that make and turn off links to it.
 """
 
+from django import forms
+from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import redirect
@@ -13,6 +15,29 @@ from django.utils import timezone
 
 from strategy.models import PreviewLink
 from strategy.previews import can_preview, preview_context
+
+
+class RevokePreviewLinkForm(forms.Form):
+    """Which of this item's preview links to turn off (the button's value)."""
+
+    revoke = forms.ModelChoiceField(
+        queryset=PreviewLink.objects.none(),
+        error_messages={
+            "required": "Choose a preview link to turn off. Nothing was changed.",
+            "invalid_choice": "That is not one of this item's preview links, "
+            "so nothing was changed.",
+        },
+    )
+
+    def __init__(self, *args, links, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revoke"].queryset = links
+
+    def save(self):
+        """Turn the chosen link off (again, if it already was)."""
+        link = self.cleaned_data["revoke"]
+        link.revoked_at = link.revoked_at or timezone.now()
+        link.save(update_fields=["revoked_at"])
 
 
 class PreviewAdminMixin:
@@ -36,13 +61,18 @@ class PreviewAdminMixin:
         links = PreviewLink.objects.filter(
             content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
         )
-        if request.method == "POST":
-            if request.POST.get("revoke"):
-                links.filter(pk=request.POST["revoke"]).update(revoked_at=timezone.now())
+        status = 200
+        if request.method == "POST" and "revoke" in request.POST:
+            revoke = RevokePreviewLinkForm(request.POST, links=links)
+            if revoke.is_valid():
+                revoke.save()
                 self.message_user(request, "That preview link no longer works.")
-            else:
-                PreviewLink.objects.create(item=obj, created_by=request.user)
-                self.message_user(request, "New preview link made. It works for 7 days.")
+                return redirect(request.path)
+            self.message_user(request, revoke.errors["revoke"][0], messages.ERROR)
+            status = 400
+        elif request.method == "POST":
+            PreviewLink.objects.create(item=obj, created_by=request.user)
+            self.message_user(request, "New preview link made. It works for 7 days.")
             return redirect(request.path)
         context = {
             **self.admin_site.each_context(request),
@@ -54,7 +84,9 @@ class PreviewAdminMixin:
             ],
             "now": timezone.now(),
         }
-        return TemplateResponse(request, "admin/strategy/share_preview.html", context)
+        return TemplateResponse(
+            request, "admin/strategy/share_preview.html", context, status=status
+        )
 
     def preview_view(self, request, object_id):
         """The item's public page, waiting edits included, for signed-in staff."""

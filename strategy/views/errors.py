@@ -4,9 +4,21 @@ The 500 page is rendered without the request's context processors: when the
 server fails, the database may be the thing that failed.
 """
 
-from django.http import HttpResponseForbidden, HttpResponseNotFound, HttpResponseServerError
+from django.http import (
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+)
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
+
+
+def bad_request(request, exception):
+    """A request with something in it no page can use, such as a NUL character."""
+    template = loader.get_template("errors/400.html")
+    context = {"page_title": "Sorry, we could not use that request", "breadcrumbs": []}
+    return HttpResponseBadRequest(template.render(context, request))
 
 
 def page_not_found(request, exception):
