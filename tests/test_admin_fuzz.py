@@ -89,20 +89,22 @@ NASTY = [
     "../../etc/passwd",
     "%(x)s",
 ]
-# Each value already percent-encoded, ready for a query string or a path.
-ENCODED = st.one_of(
-    st.sampled_from(NASTY).map(lambda value: quote(value, safe="")),
-    st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.text(st.characters(exclude_categories=["Cs"]), max_size=30).map(
-        lambda value: quote(value, safe="")
-    ),
-    st.binary(max_size=12).map(lambda raw: quote_from_bytes(raw, safe="")),
+# Characters that mean something to SQL, regular expressions, URLs or PostgreSQL (NUL),
+# mixed with any character at all.
+SPIKY = st.one_of(
+    st.sampled_from("\x00%'\"\\()[]*?_,.-+;&=/\r\n 0123456789"),
+    st.characters(exclude_categories=["Cs"]),
 )
-# For forms: the same values as text (the test client encodes them).
+# For forms: values as text (the test client encodes them).
 TEXT = st.one_of(
     st.sampled_from(NASTY),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.text(st.characters(exclude_categories=["Cs"]), max_size=30),
+    st.text(SPIKY, max_size=30),
+)
+# For addresses: each value percent-encoded, or raw bytes that are not UTF-8 at all.
+ENCODED = st.one_of(
+    TEXT.map(lambda value: quote(value, safe="")),
+    st.binary(max_size=12).map(lambda raw: quote_from_bytes(raw, safe="")),
 )
 LOOKUPS = [
     "",
