@@ -206,7 +206,7 @@ def test_every_admin_list_answers_odd_query_parameters(staff_client, content, ca
     parameters = changelist_parameters(staff_client)
     probe = Probe(staff_client)
 
-    @settings(FUZZ_SETTINGS, max_examples=600)
+    @settings(FUZZ_SETTINGS, max_examples=800)
     @given(data=st.data())
     def run(data):
         path = data.draw(st.sampled_from(sorted(parameters)))
@@ -272,7 +272,7 @@ def test_every_custom_admin_page_answers_odd_values(staff_client, content, capsy
     ids = st.one_of(st.sampled_from(real_ids), ENCODED.filter(lambda value: "%2F" not in value))
     probe = Probe(staff_client)
 
-    @settings(FUZZ_SETTINGS, max_examples=600)
+    @settings(FUZZ_SETTINGS, max_examples=800)
     @given(data=st.data())
     def run(data):
         method, template, fields = data.draw(st.sampled_from(pages))
@@ -302,7 +302,7 @@ def test_change_forms_answer_odd_values(staff_client, content, capsys):
     probe = Probe(staff_client)
     junk_names = st.text(string.ascii_letters + "-_", min_size=1, max_size=20)
 
-    @settings(FUZZ_SETTINGS, max_examples=150)
+    @settings(FUZZ_SETTINGS, max_examples=200)
     @given(data=st.data())
     def run(data):
         url = data.draw(st.sampled_from(sorted(forms)))
