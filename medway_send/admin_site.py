@@ -12,7 +12,7 @@ slip, and Django's admin passes some of it straight to the database. So:
   the admin's own answer to a filter it cannot use: the whole list, with a
   message. Django checks what it can when the query is built; these only fail
   when the database runs it.
-- A list action on "selected items" that are not ids of that list gets 400.
+- A list action or list edit naming rows that are not ids of that list gets 400.
 
 Every model admin registered here gets these, the ones other apps register
 (users, groups, authenticator apps) included.
@@ -32,14 +32,26 @@ REFUSED_BY_DATABASE = (DatabaseError, ValueError, TypeError, IndexError, Overflo
 
 
 def valid_pks(model, values):
-    """Those of ``values`` that are well-formed primary keys of ``model`` (odd ones left out)."""
+    """Those of ``values`` that could be primary keys of ``model``: well-formed and in range."""
+    pk = model._meta.pk
     valid = []
     for value in values:
         try:
-            valid.append(model._meta.pk.to_python(value))
+            value = pk.to_python(value)
+            pk.run_validators(value)  # in the column's range, which SQLite checks by raising
         except ValidationError:
             continue
+        valid.append(value)
     return valid
+
+
+def posted_pks(model, request):
+    """The ids a list page's POST names: its ticked rows, or the rows of its list edits."""
+    return request.POST.getlist(ACTION_CHECKBOX_NAME) or [
+        value
+        for key, value in request.POST.items()
+        if key.startswith("form-") and key.endswith(f"-{model._meta.pk.name}") and value
+    ]
 
 
 def _carries_nul(request):
@@ -105,9 +117,9 @@ class OddInputAdminMixin:
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST":
-            selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
-            if len(valid_pks(self.model, selected)) < len(selected):
-                raise BadRequest("Selected items that are not ids of this list.")
+            posted = posted_pks(self.model, request)
+            if len(valid_pks(self.model, posted)) < len(posted):
+                raise BadRequest("Rows of this list that are not ids of this list.")
         return super().changelist_view(request, extra_context)
 
 

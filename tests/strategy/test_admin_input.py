@@ -11,7 +11,7 @@ from django.test import Client
 
 from strategy.models import Ambition, PreviewLink
 from tests.conftest import visible_text
-from tests.factories import ActionPlanItemFactory, AmbitionFactory
+from tests.factories import ActionPlanItemFactory, AmbitionFactory, ChildRightFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,10 @@ def test_a_filter_the_database_refuses_shows_the_whole_list_with_a_message(staff
     assert listed.status_code == 200 and "An action to list" in listed.content.decode()
 
 
-@pytest.mark.parametrize("selected", [["abc"], ["1.5"], ["1", "two"]])
+HUGE = str(2**63)  # one past the largest id a column can hold
+
+
+@pytest.mark.parametrize("selected", [["abc"], ["1.5"], ["1", "two"], [HUGE]])
 @pytest.mark.parametrize(
     ("path", "action"),
     [
@@ -118,17 +121,29 @@ def test_a_list_action_on_ids_that_are_not_ids_is_a_bad_request(
     assert Ambition.objects.count() == before
 
 
-def test_a_list_edit_with_an_odd_id_is_a_form_error(staff_client):
+@pytest.mark.parametrize("odd_id", ["abc", HUGE])
+def test_a_list_edit_of_a_row_that_is_not_an_id_is_a_bad_request(staff_client, odd_id):
+    right = ChildRightFactory(order=1)
     data = {
-        "form-TOTAL_FORMS": "1",
-        "form-INITIAL_FORMS": "1",
-        "form-0-id": "abc",
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "2",
+        "form-0-id": str(right.pk),
         "form-0-order": "5",
+        "form-1-id": odd_id,
+        "form-1-order": "5",
         "_save": "Save",
     }
-    response = staff_client.post("/admin/strategy/childright/", data)
-    assert response.status_code == 200
-    assert "Please correct the error below." in response.content.decode()
+    assert staff_client.post("/admin/strategy/childright/", data).status_code == 400
+    right.refresh_from_db()
+    assert right.order == 1
+
+
+@pytest.mark.parametrize("object_id", ["abc", "status__in", HUGE])
+def test_comparing_versions_of_an_item_that_is_not_an_id_is_not_found(staff_client, object_id):
+    response = staff_client.get(
+        f"/admin/strategy/page/{object_id}/history/compare/?version_id1=1&version_id2=2"
+    )
+    assert response.status_code == 404
 
 
 def test_the_bad_request_page_is_the_sites_own(client):
