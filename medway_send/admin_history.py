@@ -23,9 +23,9 @@ import re
 from html import unescape
 
 from django.contrib import messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.db.models import ForeignObjectRel
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -34,6 +34,7 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 from reversion_compare.helpers import html_diff
 
+from medway_send.admin_site import posted_pks, valid_pks
 from medway_send.edit_conflicts import EditConflictMixin
 from medway_send.richtext import RichTextField
 from medway_send.versioning import (
@@ -112,11 +113,8 @@ class HistoryAdmin(EditConflictMixin, CompareVersionAdmin):
         """The items a changelist POST (a bulk action or list edits) is about to change."""
         if request.POST.get("select_across") == "1":
             return self.get_queryset(request)
-        pks = request.POST.getlist(ACTION_CHECKBOX_NAME) or [
-            value
-            for key, value in request.POST.items()
-            if key.startswith("form-") and key.endswith(f"-{self.opts.pk.name}") and value
-        ]
+        # A tampered id is no item's: the admin site refuses the request anyway.
+        pks = valid_pks(self.model, posted_pks(self.model, request))
         return self.model._default_manager.filter(pk__in=pks)
 
     # Restore and recover pages, in plain words.
@@ -165,6 +163,12 @@ class HistoryAdmin(EditConflictMixin, CompareVersionAdmin):
                 f"still depend on ({names}). Change or remove those first, then try again."
             )
         return None
+
+    def compare_view(self, request, object_id, extra_context=None):
+        # reversion-compare looks the item up by an id it does not check first.
+        if not valid_pks(self.model, [unquote(object_id)]):
+            raise Http404("There is no such item.")
+        return super().compare_view(request, object_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id)

@@ -48,7 +48,7 @@ SITE_NAME = "Medway SEND Strategy"
 ORGANISATION_NAME = "Medway Council"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "medway_send.apps.AdminConfig",  # django.contrib.admin, with our admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -35,5 +35,6 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = errors.bad_request
 handler404 = errors.page_not_found
 handler500 = errors.server_error

@@ -13,9 +13,9 @@ from django.db import models
 from medway_send import admin_history
 from medway_send.admin_history import HistoryAdmin
 from strategy.admin_checks import ContentChecksMixin
+from strategy.admin_previews import PreviewAdminMixin
 from strategy.admin_publishing import (
     HoldInlineChangesMixin,
-    PreviewAdminMixin,
     PublishingAdminMixin,
     PublishingInlineMixin,
 )

@@ -8,6 +8,7 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import (
+    HttpResponseBadRequest,
     HttpResponseForbidden,
     HttpResponseNotFound,
     HttpResponseServerError,
@@ -17,6 +18,13 @@ from django.views.decorators.csrf import requires_csrf_token
 
 # How long to suggest a browser or proxy waits before trying again, in seconds.
 RETRY_AFTER_SECONDS = 30
+
+
+def bad_request(request, exception):
+    """A request with something in it no page can use, such as a NUL character."""
+    template = loader.get_template("errors/400.html")
+    context = {"page_title": "Sorry, we could not use that request", "breadcrumbs": []}
+    return HttpResponseBadRequest(template.render(context, request))
 
 
 def page_not_found(request, exception):

@@ -5,8 +5,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from strategy.admin_publishing import preview_context
 from strategy.models import PreviewLink
+from strategy.previews import preview_context
 
 
 @never_cache
@@ -15,7 +15,7 @@ def shared_preview(request, token):
     """The draft, with the preview banner, never indexed; a polite page if the link is dead."""
     link = PreviewLink.from_token(token)
     obj = link.item if link is not None and link.is_usable() else None
-    found = preview_context(obj.with_pending_changes()) if obj is not None else None
+    found = preview_context(obj)
     if found is None:
         response = render(
             request,
