@@ -126,6 +126,12 @@ class OddInputAdminMixin:
 class AdminSite(admin.AdminSite):
     """Django's admin site, refusing odd input politely (see the module docstring)."""
 
+    @property
+    def login_form(self):
+        from staff.forms import StaffSignInForm  # the auth forms need the app registry
+
+        return StaffSignInForm
+
     def admin_view(self, view, cacheable=False):
         return super().admin_view(_refusing_nul(view), cacheable)
 

@@ -202,3 +202,11 @@ def test_locks_page_needs_the_code_step_too(client, staff_user, sign_in_password
     sign_in_password("it-admin")
     assert client.get("/admin/two-factor/locks/").status_code == 302
     assert client.post("/admin/two-factor/locks/", {"ip_address": "192.0.2.1"}).status_code == 403
+
+
+def test_a_username_longer_than_any_account_gets_the_ordinary_message(client):
+    """It used to reach the lockout's 255-character column: a 500 on PostgreSQL."""
+    response = client.post("/admin/login/", {"username": "a" * 300, "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please enter the correct username and password" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
