@@ -1,9 +1,9 @@
 """Writing guidance for editors on every change form with body text.
 
-The checks themselves are plain functions in strategy.content_checks; this
-shows their findings on the change form (for the text as last saved) and sums
-them up after each save. Guidance never stops a save. Only a blocking finding
-(an image with no alternative text) does, since it would shut some readers out.
+The checks themselves are in strategy.writing; this shows their findings on
+the change form (for the text as last saved) and sums them up after each save.
+Whether a finding may stop a save follows the one rule in
+strategy.writing.checks: only a blocking one (it would shut some readers out).
 """
 
 from django.contrib import messages
@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from medway_send.richtext import RichTextField, sanitise_html
-from strategy.content_checks import check_content
+from strategy.writing import check_text
 
 
 def checked_fields(model):
@@ -28,7 +28,7 @@ def reports_for(obj):
     found = []
     for field in checked_fields(type(obj)):
         value = getattr(obj, field.attname, "") or ""
-        report = check_content(value)
+        report = check_text(value)
         if value and not report.is_clean:
             found.append((field.verbose_name.capitalize(), report))
     return found
@@ -57,7 +57,7 @@ class ContentChecksMixin:
                     # Judge rich text as it will be stored: after the allow-list.
                     if isinstance(field, RichTextField):
                         value = sanitise_html(value)
-                    report = check_content(value)
+                    report = check_text(value)
                     if report.has_blocking and field.name in self.fields:
                         self.add_error(field.name, ValidationError(report.summary()))
                 return cleaned

@@ -9,16 +9,12 @@ It is a report, so it always succeeds, unless ``--fail-on-blocking`` is given
 """
 
 import csv
+from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
-from strategy.content_checks import (
-    TARGET_READING_AGE,
-    check_content,
-    html_to_text_blocks,
-    iter_published_content,
-    reading_age,
-)
+from strategy.writing import CHECKS, TARGET_READING_AGE, Document, check_text, reading_age
+from strategy.writing.published import iter_published_content
 
 CSV_COLUMNS = [
     "label",
@@ -52,18 +48,15 @@ class Command(BaseCommand):
         writer = csv.writer(self.stdout) if as_csv else None
         if writer:
             writer.writerow(CSV_COLUMNS)
-        totals = {"fields": 0, "above": 0, "long": 0, "links": 0, "headings": 0, "images": 0}
+        fields = 0
+        totals = Counter()
         blocking = 0
         all_blocks = []
         for item in iter_published_content():
-            report = check_content(item.value)
-            all_blocks.extend(html_to_text_blocks(item.value))
-            totals["fields"] += 1
-            totals["above"] += bool(report.reading_age and report.reading_age.above_target)
-            totals["long"] += len(report.long_sentences)
-            totals["links"] += len(report.unclear_links)
-            totals["headings"] += len(report.heading_problems)
-            totals["images"] += len(report.images_without_alt)
+            report = check_text(item.value)
+            all_blocks.extend(report.document.blocks)
+            fields += 1
+            totals += report.counts()
             blocking += report.has_blocking
             if report.is_clean and not show_all:
                 continue
@@ -72,16 +65,12 @@ class Command(BaseCommand):
             else:
                 self._write_text(item, report)
 
-        summary = (
-            f"{totals['fields']} fields checked: {totals['above']} above the target reading age, "
-            f"{totals['long']} long sentences, {totals['links']} unclear links, "
-            f"{totals['headings']} heading problems, "
-            f"{totals['images']} images without alt text."
-        )
+        found = ", ".join(f"{totals[check.kind]} {check.label}" for check in CHECKS)
+        summary = f"{fields} fields checked: {found}."
         # In CSV mode the summary goes to stderr so stdout stays a clean spreadsheet.
         out = self.stderr if as_csv else self.stdout
         # All the text read as one, so the team can see the trend, not only each field.
-        overall = reading_age("\n\n".join(all_blocks))
+        overall = reading_age(Document(blocks=all_blocks))
         if overall is not None:
             low, high = TARGET_READING_AGE
             out.write(
