@@ -38,10 +38,34 @@ class ActionPlanItemQuerySet(PublishableQuerySet):
             )
         )
 
+    def last_changed(self):
+        """When the most recently changed of these items changed (None if there are none).
+
+        Worked out by the database, so a page of a long list never loads every item.
+        """
+        return self.aggregate(latest=models.Max("updated_at"))["latest"]
+
     def with_related(self):
-        """Everything the list and download views show, fetched in as few queries as possible."""
+        """Everything the list and detail pages show, fetched in as few queries as possible."""
         return self.select_related("ambition", "ambition__strategy", "board").prefetch_related(
             models.Prefetch("progress_updates", ProgressUpdate.objects.published())
+        )
+
+    def for_download(self):
+        """Everything the downloads show, a row per item, so they can be read in chunks.
+
+        The latest published update comes from subqueries, not a prefetch: a prefetch
+        links each update back to its item, a reference cycle that only Python's
+        garbage collector frees, so a long download would hold chunk after chunk.
+        """
+        latest = (
+            ProgressUpdate.objects.published()
+            .filter(action_item=models.OuterRef("pk"))
+            .order_by("-date", "-pk")
+        )
+        return self.select_related("ambition", "board").annotate(
+            latest_update_date=models.Subquery(latest.values("date")[:1]),
+            latest_update_what_we_said=models.Subquery(latest.values("what_we_said")[:1]),
         )
 
 
