@@ -283,6 +283,8 @@ def start_and_run(args) -> dict:
         # A longer request timeout than production's 30 s, so a slow page under load is
         # measured rather than killed half-way.
         extra_env = {"WEB_CONCURRENCY": str(args.workers), "GUNICORN_TIMEOUT": "120"}
+        if args.max_requests is not None:
+            extra_env["GUNICORN_MAX_REQUESTS"] = str(args.max_requests)
         if args.database == "postgres":
             extra_env["DATABASE_URL"] = stack.enter_context(throwaway.postgres())
         began = time.perf_counter()
@@ -292,6 +294,7 @@ def start_and_run(args) -> dict:
             f"Site ready in {time.perf_counter() - began:.0f} s (migrate, collectstatic, "
             f"load_demo_data {' '.join(demo)}) on {args.database}, gunicorn "
             f"{args.workers} workers, {site.url}"
+            + (f", GUNICORN_MAX_REQUESTS={args.max_requests}" if args.max_requests else "")
         )
         return run(site.url, args, site)
 
@@ -307,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--later-page", type=int, default=400, help="the ?page=N measured")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=20, help="length of the load run")
+    parser.add_argument(
+        "--max-requests", type=int, help="GUNICORN_MAX_REQUESTS (default: the config's own)"
+    )
     parser.add_argument("--save", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
     try:
