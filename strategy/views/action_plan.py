@@ -75,7 +75,7 @@ class ActionPlanView(CurrentStrategyMixin, ListView):
 
     def get_queryset(self):
         self.form, items = _filtered_items(self.request, self.get_strategy())
-        return items.with_related()
+        return items.for_list()
 
     def get_context_data(self, **kwargs):
         strategy = self.get_strategy()

@@ -120,7 +120,7 @@ class AmbitionDetailView(PublicPageMixin, SingleObjectMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.object.action_items.published().with_related()
+        return self.object.action_items.published().for_list()
 
     def get_page_title(self):
         return self.object.heading
