@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import os
 import re
 import statistics
 import sys
@@ -196,21 +197,35 @@ def load(base: str, path: str, clients: int, seconds: float) -> dict:
     }
 
 
-def worker_peak_rss_mb(master_pid: int) -> list[float]:
-    """Peak resident memory (VmHWM) of each gunicorn worker of ``master_pid``, in MB."""
-    peaks = []
+def workers(master_pid: int) -> dict[int, list[str]]:
+    """The gunicorn workers of ``master_pid``: pid and the fields of /proc/<pid>/stat."""
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) != master_pid:
-                continue
-            status = (stat.parent / "status").read_text()
-        except (OSError, IndexError, ValueError):
+        except (OSError, IndexError):
             continue
-        found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
-        if found:
-            peaks.append(int(found.group(1)) / 1024)
+        if len(fields) > 12 and fields[1] == str(master_pid):
+            found[int(stat.parent.name)] = fields
+    return found
+
+
+def worker_peak_rss_mb(master_pid: int) -> list[float]:
+    """Peak resident memory (VmHWM) of each gunicorn worker of ``master_pid``, in MB."""
+    peaks = []
+    for pid in workers(master_pid):
+        with contextlib.suppress(OSError):
+            found = re.search(r"^VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.M)
+            if found:
+                peaks.append(int(found.group(1)) / 1024)
     return sorted(peaks)
+
+
+def worker_cpu_seconds(master_pid: int) -> dict[int, float]:
+    """User plus system CPU time each worker has used so far, in seconds."""
+    tick = os.sysconf("SC_CLK_TCK")
+    # Fields after the command name: utime and stime are the 12th and 13th.
+    return {pid: (int(f[11]) + int(f[12])) / tick for pid, f in workers(master_pid).items()}
 
 
 def print_pages(pages: list[PageFigures], runs: int) -> None:
@@ -235,6 +250,7 @@ def print_pages(pages: list[PageFigures], runs: int) -> None:
 
 
 def print_load(result: dict, restarts: int | None) -> None:
+    cpu = result.get("worker_cpu_ms_per_request")
     print(
         f"\nLoad: {result['clients']} clients on {result['path']} for {result['seconds']:g} s "
         f"(all finished after {result['elapsed_s']:.1f} s): {result['requests']} requests, "
@@ -246,6 +262,11 @@ def print_load(result: dict, restarts: int | None) -> None:
         f"  /healthz meanwhile: {result['healthz_probes']} answers, slowest "
         f"{fmt_ms(result['healthz_max_ms'])}"
     )
+    if cpu is not None:
+        print(
+            f"  gunicorn workers' CPU per request: {cpu:,.0f} ms (user + system; on a "
+            f"shared machine this is steadier than the wall-clock figures)"
+        )
     if restarts is not None:
         print(f"  gunicorn worker restarts (max_requests) during the run: {restarts}")
 
@@ -266,8 +287,14 @@ def run(base: str, args, site=None) -> dict:
             f"after start; {', '.join(f'{m:.0f}' for m in memory_after)} MB after the pages"
         )
     restarts_before = site.log().count(WORKER_RESTART) if site else None
+    cpu_before = worker_cpu_seconds(site.process.pid) if site else {}
     result = load(base, "/action-plan/", args.clients, args.seconds)
     restarts = site.log().count(WORKER_RESTART) - restarts_before if site else None
+    if site and result["requests"]:
+        # A worker that restarted took its CPU time with it: count what is left.
+        cpu_after = worker_cpu_seconds(site.process.pid)
+        used = sum(cpu_after[pid] - cpu_before.get(pid, 0.0) for pid in cpu_after)
+        result["worker_cpu_ms_per_request"] = used / result["requests"] * 1000
     print_load(result, restarts)
     return {
         "pages": [asdict(p) for p in pages],
