@@ -62,20 +62,16 @@ class ActionPlanItemQuerySet(PublishableQuerySet):
         )
 
     def for_download(self):
-        """Everything the downloads show, a row per item, so they can be read in chunks.
+        """Everything the downloads show, for reading a chunk at a time.
 
-        The latest published update comes from subqueries, not a prefetch: a prefetch
-        links each update back to its item, a reference cycle that only Python's
-        garbage collector frees, so a long download would hold chunk after chunk.
+        Each item's published updates, newest first, are in ``published_updates``:
+        the download deletes that list once it has used it. Each update points
+        back at its item, so until then the two hold each other, and only Python's
+        garbage collector, now and then, could free a chunk of them.
         """
-        latest = (
-            ProgressUpdate.objects.published()
-            .filter(action_item=models.OuterRef("pk"))
-            .order_by("-date", "-pk")
-        )
-        return self.select_related("ambition", "board").annotate(
-            latest_update_date=models.Subquery(latest.values("date")[:1]),
-            latest_update_what_we_said=models.Subquery(latest.values("what_we_said")[:1]),
+        updates = ProgressUpdate.objects.published().only("action_item", "date", "what_we_said")
+        return self.select_related("ambition", "board").prefetch_related(
+            models.Prefetch("progress_updates", updates, to_attr="published_updates")
         )
 
 

@@ -45,6 +45,7 @@ def _current_strategy():
 
 def _as_row(item, request):
     """One download row; ``item`` comes from ``ActionPlanItemQuerySet.for_download``."""
+    latest = item.published_updates[0] if item.published_updates else None
     return {
         "ambition": item.ambition.heading,
         "action": item.title,
@@ -54,8 +55,8 @@ def _as_row(item, request):
         "start_date": item.start_date,
         "target_date": item.target_date,
         "status": item.get_status_display(),
-        "latest_update_date": item.latest_update_date,
-        "latest_update_what_we_said": item.latest_update_what_we_said or "",
+        "latest_update_date": latest.date if latest else None,
+        "latest_update_what_we_said": latest.what_we_said if latest else "",
         "page": request.build_absolute_uri(item.get_absolute_url()),
     }
 
@@ -124,8 +125,8 @@ class ActionItemDetailView(PublicPageMixin, DetailView):
         return super().get_context_data(**kwargs)
 
 
-# Rows fetched from the database at a time, so a download's memory stays the same
-# however long the plan grows.
+# Actions read from the database at a time, each chunk with one query for its
+# updates, so a download's memory stays the same however long the plan grows.
 DOWNLOAD_CHUNK_SIZE = 500
 # Text is sent in pieces of about this many characters rather than a row at a time.
 DOWNLOAD_PIECE_SIZE = 64 * 1024
@@ -141,8 +142,10 @@ class _Echo:
 
 
 def _rows(items, request):
+    """Download rows, read a chunk of actions (and one query for their updates) at a time."""
     for item in items.for_download().iterator(chunk_size=DOWNLOAD_CHUNK_SIZE):
         yield _as_row(item, request)
+        del item.published_updates  # frees the chunk as soon as it is written (for_download)
 
 
 def _in_pieces(texts):
