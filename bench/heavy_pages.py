@@ -10,10 +10,13 @@ folder) or a private SQLite file, and fills it with ``load_demo_data --items N``
 
 For each page it prints the median of ``--runs`` requests: bytes on the wire (the
 client asks for gzip, as browsers do), bytes once decoded, time to the first byte
-and total time. Then ``--clients`` clients load ``/action-plan/`` for ``--seconds``
-seconds while a probe asks for ``/healthz`` twice a second; it prints requests per
-second, latency percentiles, how long the probe waited, and how many times gunicorn
-restarted a worker (``max_requests``) during the run.
+and total time. Then ``--clients`` clients load ``/action-plan/`` (or
+``--load-path``) for ``--seconds`` seconds while a probe asks for ``/healthz`` twice
+a second; it prints requests per second, latency percentiles, how long the probe
+waited, the workers' CPU time per request, and how many times gunicorn restarted a
+worker (``max_requests``) during the run. To see how often workers restart at a
+given rate, load a cheap page with ``--skip-pages --load-path /robots.txt``, with
+and without ``--max-requests 2000``.
 """
 
 from __future__ import annotations
@@ -278,17 +281,18 @@ def fmt_ms(value: float | None) -> str:
 def run(base: str, args, site=None) -> dict:
     fetch(base, "/healthz")
     memory_before = worker_peak_rss_mb(site.process.pid) if site else []
-    pages = page_figures(base, args.runs, args.later_page)
+    pages = [] if args.skip_pages else page_figures(base, args.runs, args.later_page)
     memory_after = worker_peak_rss_mb(site.process.pid) if site else []
-    print_pages(pages, args.runs)
-    if site:
+    if pages:
+        print_pages(pages, args.runs)
+    if site and pages:
         print(
             f"\nWorker peak memory (VmHWM): {', '.join(f'{m:.0f}' for m in memory_before)} MB "
             f"after start; {', '.join(f'{m:.0f}' for m in memory_after)} MB after the pages"
         )
     restarts_before = site.log().count(WORKER_RESTART) if site else None
     cpu_before = worker_cpu_seconds(site.process.pid) if site else {}
-    result = load(base, "/action-plan/", args.clients, args.seconds)
+    result = load(base, args.load_path, args.clients, args.seconds)
     restarts = site.log().count(WORKER_RESTART) - restarts_before if site else None
     if site and result["requests"]:
         # A worker that restarted took its CPU time with it: count what is left.
@@ -336,6 +340,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="requests per page (median)")
     parser.add_argument("--later-page", type=int, default=400, help="the ?page=N measured")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
+    parser.add_argument(
+        "--load-path",
+        default="/action-plan/",
+        help="the page the clients load (a cheap one, /robots.txt, shows worker restarts)",
+    )
+    parser.add_argument("--skip-pages", action="store_true", help="only the load run")
     parser.add_argument("--seconds", type=float, default=20, help="length of the load run")
     parser.add_argument(
         "--max-requests", type=int, help="GUNICORN_MAX_REQUESTS (default: the config's own)"
