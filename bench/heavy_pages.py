@@ -267,8 +267,8 @@ def print_load(result: dict, restarts: int | None) -> None:
     )
     if cpu is not None:
         print(
-            f"  gunicorn workers' CPU per request: {cpu:,.0f} ms (user + system; on a "
-            f"shared machine this is steadier than the wall-clock figures)"
+            f"  gunicorn workers' CPU per request: {cpu:,.1f} ms (user + system; steadier "
+            f"than wall-clock time on a shared machine; too low if a worker restarted)"
         )
     if restarts is not None:
         print(f"  gunicorn worker restarts (max_requests) during the run: {restarts}")
