@@ -153,6 +153,7 @@ def count_queries(client, path):
         "/ambitions/best-outcomes/",
         "/ambitions/best-outcomes/?page=2",
         "/sitemap.xml",
+        "/sitemap-actions.xml",
     ],
 )
 def test_queries_per_page_do_not_grow_with_the_number_of_actions(
@@ -161,6 +162,7 @@ def test_queries_per_page_do_not_grow_with_the_number_of_actions(
     call_command("load_demo_data", items=30, updates=2, news=0, stdout=StringIO())
     if "page=2" in path:  # the small plan needs a second page too
         call_command("load_demo_data", items=30, updates=2, news=0, stdout=StringIO())
+    client.get(path)  # first use in this process: content types and the like are cached
     small = count_queries(client, path)
     call_command("load_demo_data", items=300, updates=2, news=0, stdout=StringIO())
     assert ActionPlanItem.objects.count() >= 330
