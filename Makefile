@@ -115,6 +115,7 @@ bench: install build
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/newsletter_delivery.py
 	$(BIN)/python bench/signup_load.py
+	$(BIN)/python bench/heavy_pages.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles

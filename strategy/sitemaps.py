@@ -1,6 +1,12 @@
-"""/sitemap.xml: every public page, so search engines and our own tests can find them."""
+"""/sitemap.xml: every public page, so search engines and our own tests can find them.
+
+/sitemap.xml is an index of sections (``/sitemap-<section>.xml``); a section of
+more than ``SITEMAP_PAGE_SIZE`` items is split into pages (``?p=2``), so no
+single file grows with the content.
+"""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from strategy.models import ActionPlanItem, Ambition, NewsPost, Page, Strategy
@@ -27,44 +33,48 @@ class FixedPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class StandardPagesSitemap(Sitemap):
-    def items(self):
-        return Page.objects.published()
-
-    def lastmod(self, page):
-        return page.updated_at
+# About 100 KB of XML (3 KB gzipped) per page, well under the protocol's 50,000 URLs,
+# and quick to make.
+SITEMAP_PAGE_SIZE = 1000
 
 
-class EditionSitemap(Sitemap):
-    def items(self):
-        return Strategy.objects.filter(status=Strategy.Status.SUPERSEDED)
+class ContentSitemap(Sitemap):
+    """A section of content items, each dated by its last change."""
 
-    def lastmod(self, strategy):
-        return strategy.updated_at
-
-
-class AmbitionSitemap(Sitemap):
-    def items(self):
-        return Ambition.objects.published().filter(strategy__in=Strategy.objects.published())
-
-    def lastmod(self, ambition):
-        return ambition.updated_at
-
-
-class ActionItemSitemap(Sitemap):
-    def items(self):
-        return ActionPlanItem.objects.published()
+    limit = SITEMAP_PAGE_SIZE
 
     def lastmod(self, item):
         return item.updated_at
 
+    def get_latest_lastmod(self):
+        """The section's last change, for the index; Django's own default loads every item."""
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
-class NewsSitemap(Sitemap):
+
+class StandardPagesSitemap(ContentSitemap):
+    def items(self):
+        return Page.objects.published()
+
+
+class EditionSitemap(ContentSitemap):
+    def items(self):
+        return Strategy.objects.filter(status=Strategy.Status.SUPERSEDED)
+
+
+class AmbitionSitemap(ContentSitemap):
+    def items(self):
+        return Ambition.objects.published().filter(strategy__in=Strategy.objects.published())
+
+
+class ActionItemSitemap(ContentSitemap):
+    def items(self):
+        # Only what the address and the date need: the rest of each row is never read.
+        return ActionPlanItem.objects.published().only("slug", "updated_at")
+
+
+class NewsSitemap(ContentSitemap):
     def items(self):
         return NewsPost.objects.published()
-
-    def lastmod(self, post):
-        return post.updated_at
 
 
 class NewsletterSitemap(Sitemap):

@@ -54,3 +54,19 @@ def visible_text(html):
         .replace("&nbsp;", " ")
     )
     return re.sub(r"\s+", " ", text).strip()
+
+
+def sitemap_text(client):
+    """The sitemap index and every sitemap it lists, as one text (to check what is left out)."""
+    from tests.browser.site_server import walk_sitemap
+
+    bodies = []
+
+    def get(path):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        bodies.append(response.content.decode())
+        return response.content
+
+    walk_sitemap(get)
+    return "\n".join(bodies)

@@ -2,11 +2,11 @@
 
 import re
 from io import StringIO
-from urllib.parse import urlparse
 
 import pytest
 from django.core.management import call_command
 
+from tests.browser.site_server import walk_sitemap
 from tests.factories import ActionPlanItemFactory, NewsPostFactory, ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +16,13 @@ pytestmark = pytest.mark.django_db
 def sitemap_paths(client):
     ProgressUpdateFactory(action_item=ActionPlanItemFactory())
     NewsPostFactory()
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    return [urlparse(loc).path for loc in re.findall(r"<loc>(.*?)</loc>", response.text)]
+
+    def get(path):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        return response.content
+
+    return walk_sitemap(get)
 
 
 def test_sitemap_lists_every_kind_of_public_page(sitemap_paths):

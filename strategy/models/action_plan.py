@@ -38,10 +38,40 @@ class ActionPlanItemQuerySet(PublishableQuerySet):
             )
         )
 
+    def last_changed(self):
+        """When the most recently changed of these items changed (None if there are none).
+
+        Worked out by the database, so a page of a long list never loads every item.
+        """
+        return self.aggregate(latest=models.Max("updated_at"))["latest"]
+
     def with_related(self):
-        """Everything the list and download views show, fetched in as few queries as possible."""
+        """Everything an action's own page shows, fetched in as few queries as possible."""
         return self.select_related("ambition", "ambition__strategy", "board").prefetch_related(
             models.Prefetch("progress_updates", ProgressUpdate.objects.published())
+        )
+
+    def for_list(self):
+        """Everything a list of actions shows, a page at a time.
+
+        Not the strategy: its long texts, joined to every row, made the database sort
+        several times slower when the plan has 10,000 actions.
+        """
+        return self.select_related("ambition", "board").prefetch_related(
+            models.Prefetch("progress_updates", ProgressUpdate.objects.published())
+        )
+
+    def for_download(self):
+        """Everything the downloads show, for reading a chunk at a time.
+
+        Each item's published updates, newest first, are in ``published_updates``:
+        the download deletes that list once it has used it. Each update points
+        back at its item, so until then the two hold each other, and only Python's
+        garbage collector, now and then, could free a chunk of them.
+        """
+        updates = ProgressUpdate.objects.published().only("action_item", "date", "what_we_said")
+        return self.select_related("ambition", "board").prefetch_related(
+            models.Prefetch("progress_updates", updates, to_attr="published_updates")
         )
 
 

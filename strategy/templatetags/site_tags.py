@@ -50,3 +50,13 @@ def newsletter_prompt(prompt, url):
     return format_html(
         '{} <a class="govuk-link" href="{}">Sign up to the newsletter</a>', prompt, url
     )
+
+
+@register.filter
+def page_numbers(page):
+    """The page numbers to link to around ``page``, with None for each gap ("1 … 4 5 6 … 40")."""
+    paginator = page.paginator
+    return [
+        None if number == paginator.ELLIPSIS else number
+        for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    ]

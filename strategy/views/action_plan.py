@@ -1,17 +1,24 @@
 """The action plan: a filterable list, one page per action, and open-data downloads."""
 
 import csv
+import functools
 import json
+import textwrap
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, ListView
 
 from medway_send.spreadsheets import csv_safe
 from strategy.forms import ActionPlanFilterForm
 from strategy.models import ActionPlanItem, Board, Strategy
-from strategy.views.base import CurrentStrategyMixin, FollowsOldSlugsMixin, PublicPageMixin
+from strategy.views.base import (
+    ACTIONS_PER_PAGE,
+    CurrentStrategyMixin,
+    FollowsOldSlugsMixin,
+    PublicPageMixin,
+)
 
 DOWNLOAD_FIELDS = [
     "ambition",
@@ -30,7 +37,7 @@ DOWNLOAD_FIELDS = [
 
 def _filtered_items(request, strategy):
     form = ActionPlanFilterForm(request.GET or None, strategy=strategy)
-    items = ActionPlanItem.objects.published().filter(ambition__strategy=strategy).with_related()
+    items = ActionPlanItem.objects.published().filter(ambition__strategy=strategy)
     return form, form.filter(items)
 
 
@@ -42,7 +49,8 @@ def _current_strategy():
 
 
 def _as_row(item, request):
-    latest = item.latest_update
+    """One download row; ``item`` comes from ``ActionPlanItemQuerySet.for_download``."""
+    latest = item.published_updates[0] if item.published_updates else None
     return {
         "ambition": item.ambition.heading,
         "action": item.title,
@@ -58,10 +66,12 @@ def _as_row(item, request):
     }
 
 
-class ActionPlanView(CurrentStrategyMixin, TemplateView):
-    """Every action, filterable by ambition, status and board."""
+class ActionPlanView(CurrentStrategyMixin, ListView):
+    """Every action, filterable by ambition, status and board, a page at a time."""
 
     template_name = "strategy/action_plan.html"
+    context_object_name = "action_items"
+    paginate_by = ACTIONS_PER_PAGE
     page_title = "Action plan"
     meta_description = (
         "What Medway's partners will do to deliver each ambition of the SEND strategy, "
@@ -69,22 +79,28 @@ class ActionPlanView(CurrentStrategyMixin, TemplateView):
     )
     breadcrumbs = [("Action plan", None)]
 
+    def get_queryset(self):
+        self.form, items = _filtered_items(self.request, self.get_strategy())
+        return items.for_list()
+
     def get_context_data(self, **kwargs):
         strategy = self.get_strategy()
-        form, items = _filtered_items(self.request, strategy)
-        items = list(items)
-        query = self.request.GET.urlencode()
         kwargs.update(
-            strategy=strategy,
-            form=form,
-            action_items=items,
-            is_filtered=form.is_bound and any(form.data.get(f) for f in form.fields),
+            form=self.form,
+            is_filtered=self.form.is_bound and any(self.form.data.get(f) for f in self.form.fields),
             boards=Board.objects.all(),
-            query=f"?{query}" if query else "",
+            query=self._query_without_page(),
         )
-        if items:
-            kwargs["updated"] = max([strategy.last_updated(), *(i.updated_at for i in items)])
+        last_changed = self.object_list.last_changed()
+        if last_changed:
+            kwargs["updated"] = max(strategy.last_updated(), last_changed)
         return super().get_context_data(**kwargs)
+
+    def _query_without_page(self):
+        """The filters as a query string, for the download links (which have no pages)."""
+        query = self.request.GET.copy()
+        query.pop(self.page_kwarg, None)
+        return f"?{query.urlencode()}" if query else ""
 
 
 class ActionItemDetailView(FollowsOldSlugsMixin, PublicPageMixin, DetailView):
@@ -114,30 +130,80 @@ class ActionItemDetailView(FollowsOldSlugsMixin, PublicPageMixin, DetailView):
         return super().get_context_data(**kwargs)
 
 
+# Actions read from the database at a time, each chunk with one query for its
+# updates, so a download's memory stays the same however long the plan grows.
+DOWNLOAD_CHUNK_SIZE = 500
+# Text is sent in pieces of about this many characters rather than a row at a time.
+DOWNLOAD_PIECE_SIZE = 64 * 1024
+
+_to_json = functools.partial(json.dumps, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+
+
+class _Echo:
+    """A "file" whose write() hands back what it is given, so csv.writer returns each line."""
+
+    def write(self, value):
+        return value
+
+
+def _rows(items, request):
+    """Download rows, read a chunk of actions (and one query for their updates) at a time."""
+    for item in items.for_download().iterator(chunk_size=DOWNLOAD_CHUNK_SIZE):
+        yield _as_row(item, request)
+        del item.published_updates  # frees the chunk as soon as it is written (for_download)
+
+
+def _in_pieces(texts):
+    """Join many short strings into fewer, larger ones: one write to the network each."""
+    buffer, size = [], 0
+    for text in texts:
+        buffer.append(text)
+        size += len(text)
+        if size >= DOWNLOAD_PIECE_SIZE:
+            yield "".join(buffer)
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer)
+
+
+def _csv_lines(rows):
+    writer = csv.DictWriter(_Echo(), fieldnames=DOWNLOAD_FIELDS)
+    yield "\ufeff"  # a byte-order mark makes Excel read the file as UTF-8
+    yield writer.writeheader()
+    for row in rows:
+        yield writer.writerow({k: csv_safe(v) for k, v in row.items()})
+
+
+def _json_text(about, rows):
+    """``about`` with an "items" list of ``rows``, as json.dumps(indent=2) would write it."""
+    head = _to_json(about)
+    yield head.removesuffix("\n}") + ',\n  "items": ['
+    separator = "\n"
+    for row in rows:
+        yield separator + textwrap.indent(_to_json(row), "    ")
+        separator = ",\n"
+    yield "\n  ]\n}\n"
+
+
 def download_csv(request):
-    """The (filtered) action plan as CSV, for spreadsheets."""
+    """The (filtered) action plan as CSV, for spreadsheets, streamed as it is read."""
     _form, items = _filtered_items(request, _current_strategy())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _in_pieces(_csv_lines(_rows(items, request))), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="medway-send-action-plan.csv"'
-    # A byte-order mark makes Excel read the file as UTF-8.
-    response.write("\ufeff")
-    writer = csv.DictWriter(response, fieldnames=DOWNLOAD_FIELDS)
-    writer.writeheader()
-    for item in items:
-        writer.writerow({k: csv_safe(v) for k, v in _as_row(item, request).items()})
     return response
 
 
 def download_json(request):
-    """The (filtered) action plan as JSON, for other systems."""
+    """The (filtered) action plan as JSON, for other systems, streamed as it is read."""
     strategy = _current_strategy()
     _form, items = _filtered_items(request, strategy)
-    data = {
+    about = {
         "strategy": strategy.title,
         "source": request.build_absolute_uri(reverse("strategy:action_plan")),
-        "items": [_as_row(item, request) for item in items],
     }
-    return HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+    return StreamingHttpResponse(
+        _in_pieces(_json_text(about, _rows(items, request))),
         content_type="application/json; charset=utf-8",
     )

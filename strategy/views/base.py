@@ -5,12 +5,18 @@ from django.urls import reverse
 
 from strategy.models import ChangeNote, OldSlug, Strategy
 
+# Actions per page of the action plan and of each ambition: ten cards, a few screens on a
+# phone, and a page of about 25 KB (4 KB gzipped) however long the plan grows.
+ACTIONS_PER_PAGE = 10
+
 
 class PublicPageMixin:
     """Adds the page title, meta description and breadcrumbs to the template context.
 
     Views set ``page_title`` and ``meta_description`` or override the getters;
     ``breadcrumbs`` are (label, url) pairs between the home page and this page.
+    On a later page of a paginated list the title says which page it is, so
+    every page has its own title.
     """
 
     page_title = ""
@@ -31,6 +37,9 @@ class PublicPageMixin:
         context.setdefault("page_title", self.get_page_title())
         context.setdefault("meta_description", self.get_meta_description())
         context.setdefault("breadcrumbs", self.get_breadcrumbs())
+        page = context.get("page_obj")
+        if page is not None and page.number > 1:
+            context["page_title"] += f" (page {page.number:,} of {page.paginator.num_pages:,})"
         item = getattr(self, "object", None)
         if item is not None and "change_notes" not in context:
             context["change_notes"] = ChangeNote.for_item(item)
@@ -82,9 +91,13 @@ class FollowsOldSlugsMixin:
         except Http404:
             return self.redirect_from_old_slug(kwargs["slug"])
 
+    def get_slug_queryset(self):
+        """The items found by slug (a view listing something else says which)."""
+        return self.get_queryset()
+
     def redirect_from_old_slug(self, slug):
         """The redirect for a slug this view does not find; Http404 if it never had one."""
-        redirect = redirect_from_old_slug(self.request, self.get_queryset(), slug)
+        redirect = redirect_from_old_slug(self.request, self.get_slug_queryset(), slug)
         if redirect is None:
             raise Http404("Nothing has this address.")
         return redirect

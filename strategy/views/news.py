@@ -21,13 +21,6 @@ class NewsListView(PublicPageMixin, ListView):
     def get_queryset(self):
         return NewsPost.objects.published()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        number = context["page_obj"].number
-        if number > 1:  # each page of results needs its own title
-            context["page_title"] = f"News and updates (page {number})"
-        return context
-
 
 class NewsDetailView(FollowsOldSlugsMixin, PublicPageMixin, DetailView):
     template_name = "strategy/news_detail.html"

@@ -4,9 +4,15 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic.detail import SingleObjectMixin
 
 from strategy.models import Ambition, Strategy
-from strategy.views.base import CurrentStrategyMixin, FollowsOldSlugsMixin, PublicPageMixin
+from strategy.views.base import (
+    ACTIONS_PER_PAGE,
+    CurrentStrategyMixin,
+    FollowsOldSlugsMixin,
+    PublicPageMixin,
+)
 
 
 class OverviewView(CurrentStrategyMixin, TemplateView):
@@ -104,18 +110,32 @@ class AmbitionListView(CurrentStrategyMixin, TemplateView):
         return self.get_strategy().get_ambitions_heading()
 
 
-class AmbitionDetailView(FollowsOldSlugsMixin, PublicPageMixin, DetailView):
-    """One ambition and the action-plan items that deliver it."""
+class AmbitionDetailView(FollowsOldSlugsMixin, PublicPageMixin, SingleObjectMixin, ListView):
+    """One ambition and, a page at a time, the action-plan items that deliver it.
+
+    The ambition is the single object and its actions the paginated list: the
+    pattern Django's documentation gives for "SingleObjectMixin with ListView".
+    """
 
     template_name = "strategy/ambition_detail.html"
-    context_object_name = "ambition"
+    paginate_by = ACTIONS_PER_PAGE
 
-    def get_queryset(self):
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object(queryset=self.get_slug_queryset())
+        except Http404:
+            return self.redirect_from_old_slug(kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_slug_queryset(self):
         return (
             Ambition.objects.published()
             .filter(strategy__in=Strategy.objects.published())
             .select_related("strategy")
         )
+
+    def get_queryset(self):
+        return self.object.action_items.published().for_list()
 
     def get_page_title(self):
         return self.object.heading
@@ -127,11 +147,12 @@ class AmbitionDetailView(FollowsOldSlugsMixin, PublicPageMixin, DetailView):
         return [*super().get_breadcrumbs(), ("Ambitions", reverse("strategy:ambitions"))]
 
     def get_context_data(self, **kwargs):
-        items = list(self.object.action_items.published().with_related())
+        last_changed = self.object_list.last_changed()
         kwargs.update(
-            action_items=items,
             strategy=self.object.strategy,
             published=self.object.created_at,
-            updated=max([self.object.updated_at, *(item.updated_at for item in items)]),
+            updated=max(filter(None, [self.object.updated_at, last_changed])),
         )
-        return super().get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)
+        context["action_items"] = context["object_list"]
+        return context

@@ -24,6 +24,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +46,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-DEMO_DATA_ARGS = ("--items", "12", "--updates", "2", "--news", "12")
+# Enough actions that the action plan, and the plan filtered by one board, run to more
+# than one page (tests/browser/test_pagination.py).
+DEMO_DATA_ARGS = ("--items", "30", "--updates", "2", "--news", "12")
 HOSTS = "127.0.0.1,localhost"
 
 # Settings inherited from the caller's shell (or set by tests/settings.py inside pytest)
@@ -235,17 +238,46 @@ def running_site(workdir: Path | None = None):
             site.stop()
 
 
-def sitemap_paths(base_url: str) -> list[str]:
-    """The URL paths listed in ``base_url``/sitemap.xml, in order, without duplicates."""
-    with urllib.request.urlopen(f"{base_url.rstrip('/')}/sitemap.xml", timeout=10) as response:
-        tree = ET.fromstring(response.read())  # noqa: S314 (our own server's output)
-    ns = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def walk_sitemap(get: Callable[[str], bytes], path: str = "/sitemap.xml") -> list[str]:
+    """The URL paths a sitemap lists, in order, without duplicates.
+
+    ``get(path)`` returns the body of a sitemap. A sitemap index is followed to
+    each of its sitemaps (every page of every section) in turn.
+    """
+    tree = ET.fromstring(get(path))  # noqa: S314 (our own server's output)
+    ns = {"sm": SITEMAP_NS}
     paths: list[str] = []
-    for loc in tree.iterfind(".//sm:url/sm:loc", ns):
-        parts = urllib.parse.urlsplit((loc.text or "").strip())
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        if path and path not in paths:
-            paths.append(path)
+    if tree.tag == f"{{{SITEMAP_NS}}}sitemapindex":
+        found = [
+            page
+            for loc in tree.iterfind("sm:sitemap/sm:loc", ns)
+            for page in walk_sitemap(get, _path_and_query(loc.text))
+        ]
+    else:
+        found = [_path_and_query(loc.text) for loc in tree.iterfind("sm:url/sm:loc", ns)]
+    for page in found:
+        if page and page not in paths:
+            paths.append(page)
+    return paths
+
+
+def _path_and_query(url: str | None) -> str:
+    parts = urllib.parse.urlsplit((url or "").strip())
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def sitemap_paths(base_url: str) -> list[str]:
+    """The URL paths listed by ``base_url``/sitemap.xml and the sitemaps it indexes."""
+    base = base_url.rstrip("/")
+
+    def get(path: str) -> bytes:
+        with urllib.request.urlopen(f"{base}{path}", timeout=10) as response:
+            return response.read()
+
+    paths = walk_sitemap(get)
     if not paths:
         raise AssertionError(f"{base_url}/sitemap.xml lists no URLs")
     return paths

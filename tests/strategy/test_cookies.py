@@ -12,7 +12,7 @@ from django.urls.exceptions import Resolver404
 
 from strategy.cookies import duration_in_words, site_cookies
 from strategy.models import Page
-from tests.conftest import visible_text
+from tests.conftest import sitemap_text, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def _public_requests(client):
 
     ProgressUpdateFactory(action_item=ActionPlanItemFactory())
     NewsPostFactory()
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = sitemap_text(client)
     for path in re.findall(r"<loc>https?://[^/]+(/[^<]*)</loc>", sitemap):
         yield "get", path, None
     edition = Strategy.objects.get().slug
