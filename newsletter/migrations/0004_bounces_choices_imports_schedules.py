@@ -22,7 +22,6 @@ NEWSLETTER_MANAGER = [
     "view_subscriberemail",
     "change_subscriberemail",  # trying failed ones again
     "view_contentalert",
-    "view_digestrun",
 ]
 
 
@@ -181,6 +180,7 @@ class Migration(migrations.Migration):
                 ("rows", models.JSONField(default=list)),
                 ("invalid_count", models.PositiveIntegerField(default=0)),
                 ("duplicate_count", models.PositiveIntegerField(default=0)),
+                ("samples", models.JSONField(default=dict)),
             ],
             options={
                 "verbose_name": "import waiting for a decision",

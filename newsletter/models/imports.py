@@ -60,6 +60,9 @@ class ImportUpload(models.Model):
     rows = models.JSONField(default=list)
     invalid_count = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=0)
+    # The first few rows that cannot be used, and repeats, for the preview:
+    # {"invalid": [[line, value, reason], ...], "duplicates": [...]}.
+    samples = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = "import waiting for a decision"
