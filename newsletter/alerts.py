@@ -87,9 +87,7 @@ def release(*, alert_id, now=None):
     ids = list(people.values_list("pk", flat=True))
     SubscriberEmail.objects.bulk_create(
         (
-            SubscriberEmail(
-                kind=SubscriberEmail.Kind.ALERT, alert=alert, subscriber_id=pk, next_attempt_at=now
-            )
+            SubscriberEmail(kind=SubscriberEmail.Kind.ALERT, alert=alert, subscriber_id=pk)
             for pk in ids
         ),
         batch_size=1000,

@@ -114,7 +114,6 @@ def build(*, period_start, period_end, now=None, chunk=BUILD_CHUNK):
                         subscriber_id=pk,
                         period_start=period_start,
                         period_end=period_end,
-                        next_attempt_at=now,
                     )
                     for pk in ids
                 ),

@@ -112,7 +112,7 @@ class SubscriberImportMixin:
                 messages.WARNING,
             )
             return redirect("admin:newsletter_subscriber_import")
-        form = ConfirmForm(request.POST or None)
+        form = ConfirmForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and request.POST.get("cancel"):
             importing.cancel(upload_id=upload_id, user=request.user)
             self.message_user(request, "Import cancelled. Nothing was saved.")
