@@ -18,6 +18,7 @@ is still for them, it is not sent.
 """
 
 import datetime
+import functools
 import logging
 
 from django.db import transaction
@@ -69,9 +70,29 @@ def week_items(start, end):
     }
 
 
+@functools.lru_cache(maxsize=8)
+def _built_week_items(start, end, finished_at):
+    return week_items(start, end)
+
+
+def items_of_built_week(start, end):
+    """``week_items``, fetched once per worker for a week whose summaries are all built.
+
+    What such a week holds no longer changes: later updates and issues belong
+    to later weeks, and a released update is never edited. So ten thousand
+    summaries of it need one look at the database, not ten thousand. The key
+    includes when the building finished, so a new run is never served old items.
+    """
+    finished = DigestRun.objects.filter(period_start=start).values_list("finished_at", flat=True)
+    finished_at = finished.first()
+    if finished_at is None:
+        return week_items(start, end)
+    return _built_week_items(start, end, finished_at)
+
+
 def digest_items(subscriber, start, end):
     """What goes in ``subscriber``'s summary of the week, by topic (empty lists if nothing)."""
-    items = week_items(start, end)
+    items = items_of_built_week(start, end)
     chosen = {
         topic: (items[topic] if subscriber.frequency(topic) == Frequency.WEEKLY else [])
         for topic in Topic.values

@@ -6,6 +6,8 @@ Emails about the website's content say only what that content says: its
 title, its change note or summary, and a link to it.
 """
 
+import functools
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -175,6 +177,10 @@ def alert_message(alert, subscriber, *, message_id):
     return message(alert_content(alert, subscriber), to=subscriber.email, message_id=message_id)
 
 
+# The same issue goes into thousands of summaries: turn it into text once.
+_plain_text = functools.lru_cache(maxsize=16)(html_to_text)
+
+
 def digest_content(subscriber, period_start, period_end, items):
     """Subject, text, HTML and headers of one person's weekly summary of ``items``."""
     links, headers = _person_links(subscriber)
@@ -184,7 +190,7 @@ def digest_content(subscriber, period_start, period_end, items):
         f"Your weekly summary: Medway's SEND strategy, week of {start:%-d %B %Y}",
         {
             "week_start": start,
-            "issues": [(issue, html_to_text(issue.body)) for issue in items["issues"]],
+            "issues": [(issue, _plain_text(issue.body)) for issue in items["issues"]],
             "progress": [(alert, absolute(alert.url)) for alert in items["progress"]],
             "news": [(alert, absolute(alert.url)) for alert in items["news"]],
             **links,

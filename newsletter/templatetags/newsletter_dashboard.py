@@ -28,7 +28,9 @@ def newsletter_dashboard(context):
     outcome = MailboxMessage.Outcome
     return {
         "show": True,
-        "statuses": [(label, by_status.get(value, 0)) for value, label in Subscriber.Status.choices],
+        "statuses": [
+            (label, by_status.get(value, 0)) for value, label in Subscriber.Status.choices
+        ],
         "suppressed": Subscriber.objects.filter(suppressed_at__isnull=False).count(),
         "recent_days": RECENT_DAYS,
         "recent": [
