@@ -71,7 +71,7 @@ def week_items(start, end):
 
 
 @functools.lru_cache(maxsize=8)
-def _built_week_items(start, end, finished_at):
+def _built_week_items(start, end, run):
     return week_items(start, end)
 
 
@@ -81,13 +81,17 @@ def items_of_built_week(start, end):
     What such a week holds no longer changes: later updates and issues belong
     to later weeks, and a released update is never edited. So ten thousand
     summaries of it need one look at the database, not ten thousand. The key
-    includes when the building finished, so a new run is never served old items.
+    is the run itself (its id, and when it started and finished), so a run made
+    again (a database restored from a backup, or a test) is never served old items.
     """
-    finished = DigestRun.objects.filter(period_start=start).values_list("finished_at", flat=True)
-    finished_at = finished.first()
-    if finished_at is None:
+    run = (
+        DigestRun.objects.filter(period_start=start, finished_at__isnull=False)
+        .values_list("pk", "started_at", "finished_at")
+        .first()
+    )
+    if run is None:
         return week_items(start, end)
-    return _built_week_items(start, end, finished_at)
+    return _built_week_items(start, end, run)
 
 
 def digest_items(subscriber, start, end):

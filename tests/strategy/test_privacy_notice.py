@@ -19,7 +19,7 @@ def test_the_published_notice_describes_counting_bounces_imports_and_choices(cli
     assert "our emails have no tracking images" in text
     assert "the receiving mail server sends us a report" in text
     assert "If you signed up for our SEND emails through another service" in text
-    assert "and change what you get with the \"manage your subscription\" link" in text
+    assert 'and change what you get with the "manage your subscription" link' in text
     assert "never more than once a week" not in text  # no longer true for every choice
 
 
