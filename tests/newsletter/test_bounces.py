@@ -20,6 +20,7 @@ from newsletter.models import (
     Feedback,
     MailboxMessage,
     NewsletterIssue,
+    OutboundEmail,
     Subscriber,
 )
 from tests.newsletter.bounce_mail import report
@@ -226,9 +227,10 @@ def test_a_bounce_for_a_confirmation_email_suppresses_the_address(
     assert process_mailbox() == {"hard_bounce": 1}
     assert Subscriber.objects.get().suppressed_at is not None
 
-    # Signing up again looks the same, and sends nothing.
+    # Signing up again looks the same, and queues nothing (sending would refuse it too).
     response = client.post("/newsletter/", signup_data("typo@example.con"))
     assert response.status_code == 302
+    assert OutboundEmail.objects.count() == 1
     run_worker(once=True, rate=0)
     assert len(smtp_sink.snapshot()) == 1
 
