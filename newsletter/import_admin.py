@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from newsletter import importing
 from newsletter.models import ImportUpload
-from newsletter.services import IMPORT_UPLOAD_HOURS
+from newsletter.retention import IMPORT_UPLOAD_HOURS
 
 IMPORT_PERMISSION = "newsletter.add_importrecord"
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024

@@ -9,7 +9,7 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from newsletter import emails
@@ -18,24 +18,20 @@ from newsletter.mailer import queue_email
 from newsletter.models import (
     ConsentEvent,
     Delivery,
-    ErasureRecord,
     Frequency,
-    ImportUpload,
-    MailboxMessage,
     NewsletterIssue,
-    OutboundEmail,
-    RateLimitCounter,
     Subscriber,
 )
 from newsletter.models.subscribers import normalise_email
+
+# Erasing and purging live in newsletter.retention; they are named here too, with
+# the other operations, because the admin and the commands look for them here.
+from newsletter.retention import erase, erase_people, purge
 from newsletter.suppression import cancel_queued
 from newsletter.tokens import LinkExpired, LinkInvalid, read_confirm_token, read_unsubscribe_token
 from strategy.public import privacy_notice_version
 
 logger = logging.getLogger(__name__)
-
-# How long an uploaded import waits for the manager to import or cancel it.
-IMPORT_UPLOAD_HOURS = 1
 
 
 class AlreadySent(Exception):
@@ -252,84 +248,6 @@ def send_test(*, issue, to):
         headers=content["headers"],
         kind="newsletter_test",
     )
-
-
-def _forget_delivery_errors(subscribers):
-    # A relay's refusal, or a bounce report, often quotes the address; the
-    # delivery row and the report record outlive the person.
-    Delivery.objects.filter(subscriber__in=subscribers).update(last_error="")
-    MailboxMessage.objects.filter(subscriber__in=subscribers).update(detail="")
-
-
-@transaction.atomic
-def erase(*, subscriber):
-    """Remove every trace of a person: subscriber, consent record, emails and admin log."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    OutboundEmail.objects.filter(to_email__iexact=subscriber.email).delete()
-    _forget_delivery_errors([subscriber])
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Subscriber), object_id=str(subscriber.pk)
-    ).delete()
-    subscriber.delete()
-
-
-@transaction.atomic
-def erase_people(*, subscribers, by, action, now=None):
-    """Erase each person completely, and record that it happened; return the record.
-
-    The record says who did it, when, how and how many, never who was erased.
-    """
-    people = list(subscribers)
-    for subscriber in people:
-        erase(subscriber=subscriber)
-    return ErasureRecord.objects.create(
-        erased_at=now or timezone.now(),
-        erased_by=by,
-        erased_by_username=by.get_username(),
-        people_count=len(people),
-        action=action,
-    )
-
-
-@transaction.atomic
-def purge(*, now=None):
-    """Delete what the privacy notice says we no longer keep; return counts by kind."""
-    now = now or timezone.now()
-    days = datetime.timedelta
-    # Unconfirmed addresses go 7 days after the last confirmation email we sent.
-    pending_cutoff = now - days(days=settings.NEWSLETTER_PENDING_DAYS)
-    pending = Subscriber.objects.filter(
-        Q(last_confirmation_sent_at__isnull=True) | Q(last_confirmation_sent_at__lt=pending_cutoff),
-        status=Subscriber.Status.PENDING,
-        signed_up_at__lt=pending_cutoff,
-    )
-    unsubscribed = Subscriber.objects.filter(
-        status=Subscriber.Status.UNSUBSCRIBED,
-        unsubscribed_at__lt=now - days(days=settings.NEWSLETTER_SUPPRESSION_DAYS),
-    )
-    # An address that bounced is kept as long as an unsubscribed one, for the same reason.
-    suppressed = Subscriber.objects.filter(
-        suppressed_at__lt=now - days(days=settings.NEWSLETTER_SUPPRESSION_DAYS)
-    )
-    finished = OutboundEmail.objects.exclude(
-        status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING]
-    ).filter(created_at__lt=now - days(days=settings.NEWSLETTER_OUTBOX_RETENTION_DAYS))
-    _forget_delivery_errors(pending | unsubscribed | suppressed)
-    return {
-        "unconfirmed sign-ups": pending.delete()[1].get("newsletter.Subscriber", 0),
-        "old unsubscribes": unsubscribed.delete()[1].get("newsletter.Subscriber", 0),
-        "old suppressed addresses": suppressed.delete()[1].get("newsletter.Subscriber", 0),
-        "sent emails": finished.delete()[0],
-        "rate-limit counters": RateLimitCounter.objects.filter(expires_at__lt=now).delete()[0],
-        "abandoned imports": ImportUpload.objects.filter(
-            uploaded_at__lt=now - days(hours=IMPORT_UPLOAD_HOURS)
-        ).delete()[0],
-        "bounce reports": MailboxMessage.objects.filter(
-            moved_at__lt=now - days(days=settings.NEWSLETTER_OUTBOX_RETENTION_DAYS)
-        ).delete()[0],
-    }
 
 
 __all__ = [

@@ -83,6 +83,7 @@ def test_an_issue_sent_by_hand_first_drops_its_schedule(staff_client):
     )
     staff_client.post(url("send", issue))
     assert not ScheduledSend.objects.exists()
+    assert comments(issue)[-1] == "Sent to 0 people."  # sending is in the history too
     with pytest.raises(services.AlreadySent):
         scheduling.schedule(issue_id=issue.pk, send_at=timezone.now(), user=None)
 
