@@ -6,11 +6,11 @@ Without --database-url it starts a throwaway PostgreSQL cluster of its own
 (scripts/throwaway.py: a free port, a private folder) and removes it at the
 end. The file is like a mailing-list service's export: a header row, a repeat
 of an earlier address every 50 rows and a row that is not an address every
-100 (tests/newsletter/import_files.py). It runs what the admin's pages run
-(newsletter.importing): reading and checking the upload plus the preview,
-then cancelling (and checking nothing was written), then uploading again and
-importing. It prints the counts and the seconds for each step; each must stay
-well inside gunicorn's 30-second request timeout. Point --database-url only
+100 (tests/newsletter/import_files.py). It runs what the admin's pages and the worker run
+(newsletter.importing): reading and checking the upload plus the preview
+(a web request: it must stay well inside gunicorn's 30-second timeout), then
+cancelling (and checking nothing was written), then uploading again and the
+worker's import job. It prints the counts and the seconds for each step. Point --database-url only
 at a throwaway database: its subscribers are deleted first.
 """
 
@@ -62,17 +62,17 @@ def run(rows):
     assert not Subscriber.objects.exists(), "cancelling wrote something"
 
     (upload, _plan), _ = timed(upload_and_preview)
-    record, import_seconds = timed(
-        importing.import_people, upload_id=upload.public_id, user=user, ask_to_confirm=False
-    )
-    assert record.added_count == expected["new"] == Subscriber.objects.count()
+    importing.queue_import(upload_id=upload.public_id, user=user, ask_to_confirm=False)
+    imported, import_seconds = timed(importing.run_queued_imports)
+    assert imported == 1
+    assert ImportRecord.objects.get().added_count == expected["new"] == Subscriber.objects.count()
     print(
         f"newsletter import: {rows} rows ({expected['new']} new, {expected['duplicates']} "
-        f"repeated, {expected['invalid']} not usable); upload and preview {preview_seconds:.1f} s, "
-        f"cancel wrote nothing, import {import_seconds:.1f} s "
-        f"(request timeout {REQUEST_TIMEOUT_SECONDS} s)"
+        f"repeated, {expected['invalid']} not usable); upload and preview {preview_seconds:.1f} s "
+        f"(a request; timeout {REQUEST_TIMEOUT_SECONDS} s), cancel wrote nothing, "
+        f"import by the worker {import_seconds:.1f} s"
     )
-    return max(preview_seconds, import_seconds) < REQUEST_TIMEOUT_SECONDS
+    return preview_seconds < REQUEST_TIMEOUT_SECONDS
 
 
 def main():

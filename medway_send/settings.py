@@ -300,8 +300,8 @@ NEWSLETTER_MAX_FORM_AGE_SECONDS = env_int("NEWSLETTER_MAX_FORM_AGE_SECONDS", 864
 NEWSLETTER_PENDING_DAYS = 7
 NEWSLETTER_SUPPRESSION_DAYS = 365
 NEWSLETTER_OUTBOX_RETENTION_DAYS = 30
-# Newsletter imports: the most rows one file may have (an import runs within one request).
-NEWSLETTER_IMPORT_MAX_ROWS = env_int("NEWSLETTER_IMPORT_MAX_ROWS", 60_000, minimum=1)
+# Newsletter imports: the most rows one file may have (it is read and checked in one request).
+NEWSLETTER_IMPORT_MAX_ROWS = env_int("NEWSLETTER_IMPORT_MAX_ROWS", 200_000, minimum=1)
 
 # --- Bounces and complaints (newsletter.bounces) -----------------------------------------
 # The envelope sender address bounces go back to. Each email is sent from

@@ -79,7 +79,8 @@ class NewsletterIssueAdmin(HistoryAdmin):
         if change:
             # Only what the form holds: never the sending fields, which the
             # worker may have changed (a scheduled send) since the form opened.
-            obj.save(update_fields=[*form.changed_data, "updated_at"])
+            changed = [name for name in form.changed_data if name in self.fields]
+            obj.save(update_fields=[*changed, "updated_at"])
         else:
             super().save_model(request, obj, form, change)
 

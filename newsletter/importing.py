@@ -4,8 +4,13 @@
    date, source; see ``newsletter.csv_import``) and keeps only its usable
    rows, as an ImportUpload. The file itself is never stored.
 2. ``preview`` says what would happen (new, already here, not usable,
-   repeated in the file) before anything is written; ``import_people`` then
-   adds the new people in one transaction, or ``cancel`` drops the rows.
+   repeated in the file) before anything is written. The manager then
+   cancels (``cancel`` drops the rows) or imports: ``queue_import`` hands the
+   upload to the worker, whose ``run_queued_imports`` job adds the new people
+   in one transaction (``import_people``). A big file takes longer than a web
+   request may (50,000 rows: about 10 s), so the page never waits for it; a
+   worker killed half-way rolls the transaction back and the next run imports
+   the file again from the start.
 
 Each person added keeps where and when they first agreed (``imported_from``,
 ``original_consent_at``); the ImportRecord says who imported them and when,
@@ -22,6 +27,7 @@ import datetime
 import functools
 from dataclasses import dataclass
 
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -118,16 +124,42 @@ def _consent_note(row, record, when):
     )[:300]
 
 
-@transaction.atomic
-def import_people(*, upload_id, user, ask_to_confirm, now=None):
-    """Add the upload's new people in one transaction; return the ImportRecord.
+def queue_import(*, upload_id, user, ask_to_confirm):
+    """Hand a previewed upload to the worker to import; False if it was not waiting (any more)."""
+    return bool(
+        ImportUpload.objects.filter(
+            public_id=upload_id, uploaded_by=user, state=ImportUpload.State.WAITING
+        ).update(state=ImportUpload.State.QUEUED, ask_to_confirm=ask_to_confirm)
+    )
 
-    Raises ImportUpload.DoesNotExist if it was imported or cancelled already
-    (a second press of the button, say).
+
+def run_queued_imports(now=None):
+    """Worker job: import every upload a manager asked to import; return how many."""
+    done = 0
+    queued = ImportUpload.objects.filter(state=ImportUpload.State.QUEUED)
+    for upload_id in queued.order_by("uploaded_at").values_list("pk", flat=True):
+        if import_people(upload_pk=upload_id, now=now) is not None:
+            done += 1
+    return done
+
+
+@transaction.atomic
+def import_people(*, upload_pk, now=None):
+    """Add a queued upload's new people in one transaction; return the ImportRecord.
+
+    Returns None if the upload is not queued (any more), or another worker has it.
     """
     now = now or timezone.now()
-    upload = ImportUpload.objects.select_for_update().get(public_id=upload_id, uploaded_by=user)
-    plan = preview(upload)  # again, inside the transaction: the list may have changed
+    upload = (
+        ImportUpload.objects.select_for_update(skip_locked=True)
+        .filter(pk=upload_pk, state=ImportUpload.State.QUEUED)
+        .select_related("uploaded_by")
+        .first()
+    )
+    if upload is None:
+        return None
+    user, ask_to_confirm = upload.uploaded_by, upload.ask_to_confirm
+    plan = preview(upload)  # again, now: the list may have changed since the preview
     record = ImportRecord.objects.create(
         imported_by=user,
         imported_by_username=user.get_username(),
@@ -194,13 +226,25 @@ def import_people(*, upload_id, user, ask_to_confirm, now=None):
     record.added_count = len(added)
     record.existing_count += len(plan.new) - len(added)
     record.save(update_fields=["added_count", "existing_count"])
-    upload.delete()
+    LogEntry.objects.log_actions(
+        user_id=user.pk,
+        queryset=[record],
+        action_flag=ADDITION,
+        change_message=f"Imported {record.added_count} people from “{record.file_name}”.",
+        single_object=True,
+    )
+    # The rows have done their job; the upload only says where its record is.
+    upload.rows, upload.samples = [], {}
+    upload.state, upload.record = ImportUpload.State.DONE, record
+    upload.save(update_fields=["rows", "samples", "state", "record"])
     return record
 
 
 def cancel(*, upload_id, user):
-    """Forget an upload without importing anything."""
-    ImportUpload.objects.filter(public_id=upload_id, uploaded_by=user).delete()
+    """Forget an upload that is still waiting, without importing anything."""
+    ImportUpload.objects.filter(
+        public_id=upload_id, uploaded_by=user, state=ImportUpload.State.WAITING
+    ).delete()
 
 
 __all__ = [
@@ -209,5 +253,7 @@ __all__ = [
     "import_people",
     "parse_consent_date",
     "preview",
+    "queue_import",
     "read_upload",
+    "run_queued_imports",
 ]

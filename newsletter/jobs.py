@@ -12,6 +12,7 @@ import time
 from newsletter.alerts import release_due_alerts
 from newsletter.bounces.mailbox import read_bounce_mailbox_if_due
 from newsletter.digests import build_due_digests
+from newsletter.importing import run_queued_imports
 from newsletter.scheduling import send_scheduled_issues
 from newsletter.services import purge
 
@@ -36,6 +37,7 @@ def purge_if_due(clock=time.monotonic):
 # week ends is in that week's summary; updates are released before it too.
 NEWSLETTER_JOBS = [
     purge_if_due,
+    run_queued_imports,
     read_bounce_mailbox_if_due,
     send_scheduled_issues,
     release_due_alerts,

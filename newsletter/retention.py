@@ -95,9 +95,10 @@ def purge(*, now=None):
         "old suppressed addresses": suppressed.delete()[1].get("newsletter.Subscriber", 0),
         "sent emails": finished.delete()[0],
         "rate-limit counters": RateLimitCounter.objects.filter(expires_at__lt=now).delete()[0],
-        "abandoned imports": ImportUpload.objects.filter(
-            uploaded_at__lt=now - days(hours=IMPORT_UPLOAD_HOURS)
-        ).delete()[0],
+        # Never one queued for the worker: its rows wait until they are imported.
+        "abandoned imports": ImportUpload.objects.exclude(state=ImportUpload.State.QUEUED)
+        .filter(uploaded_at__lt=now - days(hours=IMPORT_UPLOAD_HOURS))
+        .delete()[0],
         "bounce reports": MailboxMessage.objects.filter(
             moved_at__lt=now - days(days=settings.NEWSLETTER_OUTBOX_RETENTION_DAYS)
         ).delete()[0],

@@ -181,6 +181,19 @@ class Migration(migrations.Migration):
                 ("invalid_count", models.PositiveIntegerField(default=0)),
                 ("duplicate_count", models.PositiveIntegerField(default=0)),
                 ("samples", models.JSONField(default=dict)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting for the manager to import or cancel"),
+                            ("queued", "Waiting for the worker to import it"),
+                            ("done", "Imported"),
+                        ],
+                        default="waiting",
+                        max_length=20,
+                    ),
+                ),
+                ("ask_to_confirm", models.BooleanField(default=False)),
             ],
             options={
                 "verbose_name": "import waiting for a decision",
@@ -550,6 +563,17 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="importupload",
+            name="record",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="upload",
+                to="newsletter.importrecord",
+            ),
+        ),
+        migrations.AddField(
+            model_name="importupload",
             name="uploaded_by",
             field=models.ForeignKey(
                 on_delete=django.db.models.deletion.CASCADE,
@@ -616,6 +640,13 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="emails",
                 to="newsletter.subscriber",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="importupload",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["waiting", "queued", "done"])),
+                name="importupload_state_valid",
             ),
         ),
         migrations.AddConstraint(

@@ -45,9 +45,15 @@ class ImportUpload(models.Model):
     """An uploaded file's rows, read and checked, waiting for the manager to import or cancel.
 
     The file itself is never kept: only these rows, for as long as the preview
-    is open. They are deleted when the manager imports or cancels, and by the
-    purge an hour after upload at the latest.
+    is open and then until the worker has imported them (``newsletter.importing``).
+    They are emptied once imported, deleted on cancel, and a preview left
+    waiting is deleted by the purge an hour after upload.
     """
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting for the manager to import or cancel"
+        QUEUED = "queued", "Waiting for the worker to import it"
+        DONE = "done", "Imported"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     uploaded_by = models.ForeignKey(
@@ -63,9 +69,20 @@ class ImportUpload(models.Model):
     # The first few rows that cannot be used, and repeats, for the preview:
     # {"invalid": [[line, value, reason], ...], "duplicates": [...]}.
     samples = models.JSONField(default=dict)
+    state = models.CharField(max_length=20, choices=State, default=State.WAITING)
+    ask_to_confirm = models.BooleanField(default=False)
+    record = models.OneToOneField(
+        ImportRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="upload"
+    )
 
     class Meta:
         verbose_name = "import waiting for a decision"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["waiting", "queued", "done"]),
+                name="importupload_state_valid",
+            ),
+        ]
 
     def __str__(self):
         return self.file_name

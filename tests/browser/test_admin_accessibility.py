@@ -176,6 +176,10 @@ def test_newsletter_manager_pages_have_no_axe_violations(new_page, live_site, ax
     assert "New people to add: 1" in text and "Repeated in the file: 1" in text
     check("import: preview")
     page.get_by_role("button", name="Import 1 person").click()
+    assert "The worker is adding the people" in page.locator("#content").inner_text()
+    check("import: waiting for the worker")
+    manage(live_site, "run_newsletter_jobs")
+    page.get_by_role("link", name="Check again").click()
     page.wait_for_url("**/admin/newsletter/importrecord/*/change/")
     check("import record")
     assert not problems, "\n".join(problems)
