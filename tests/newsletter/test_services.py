@@ -143,7 +143,11 @@ def test_purge_follows_the_privacy_notice(django_user_model):
     manager = django_user_model.objects.create_user("manager")
     left_open = ImportUpload.objects.create(uploaded_by=manager, file_name="a.csv")
     abandoned = ImportUpload.objects.create(uploaded_by=manager, file_name="b.csv")
-    ImportUpload.objects.filter(pk=abandoned.pk).update(uploaded_at=now - days(minutes=61))
+    # One the worker has not imported yet is kept, however old: its rows are the import.
+    queued = ImportUpload.objects.create(uploaded_by=manager, file_name="c.csv", state="queued")
+    ImportUpload.objects.filter(pk__in=[abandoned.pk, queued.pk]).update(
+        uploaded_at=now - days(minutes=61)
+    )
     report = {"folder": "INBOX", "uid_validity": 1, "outcome": "hard_bounce"}
     MailboxMessage.objects.create(uid=1, moved_at=now - days(days=31), **report)
     recent_report = MailboxMessage.objects.create(uid=2, moved_at=now - days(days=29), **report)
@@ -164,7 +168,7 @@ def test_purge_follows_the_privacy_notice(django_user_model):
     assert stale not in remaining and old_unsub not in remaining
     assert long_bounced not in remaining
     assert list(OutboundEmail.objects.all()) == [queued]
-    assert list(ImportUpload.objects.all()) == [left_open]
+    assert set(ImportUpload.objects.all()) == {left_open, queued}
     assert list(MailboxMessage.objects.all()) == [recent_report]
 
 
