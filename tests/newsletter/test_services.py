@@ -144,8 +144,8 @@ def test_purge_follows_the_privacy_notice(django_user_model):
     left_open = ImportUpload.objects.create(uploaded_by=manager, file_name="a.csv")
     abandoned = ImportUpload.objects.create(uploaded_by=manager, file_name="b.csv")
     # One the worker has not imported yet is kept, however old: its rows are the import.
-    queued = ImportUpload.objects.create(uploaded_by=manager, file_name="c.csv", state="queued")
-    ImportUpload.objects.filter(pk__in=[abandoned.pk, queued.pk]).update(
+    for_worker = ImportUpload.objects.create(uploaded_by=manager, file_name="c.csv", state="queued")
+    ImportUpload.objects.filter(pk__in=[abandoned.pk, for_worker.pk]).update(
         uploaded_at=now - days(minutes=61)
     )
     report = {"folder": "INBOX", "uid_validity": 1, "outcome": "hard_bounce"}
@@ -168,7 +168,7 @@ def test_purge_follows_the_privacy_notice(django_user_model):
     assert stale not in remaining and old_unsub not in remaining
     assert long_bounced not in remaining
     assert list(OutboundEmail.objects.all()) == [queued]
-    assert set(ImportUpload.objects.all()) == {left_open, queued}
+    assert set(ImportUpload.objects.all()) == {left_open, for_worker}
     assert list(MailboxMessage.objects.all()) == [recent_report]
 
 
