@@ -128,7 +128,7 @@ CHOOSE_SOMETHING_ERROR = (
     "Choose at least one kind of email to get, or unsubscribe from everything below"
 )
 TOPIC_HINTS = {
-    "issues": "The newsletter our team writes, about once a month.",
+    "issues": "Our newsletter, about once a month.",
     "progress": "Sent when we make a big change to an action in the action plan or to an "
     "ambition, with a note saying what changed.",
     "news": "Sent when we put a news post on the website.",

@@ -68,8 +68,14 @@ def _record(raw, *, folder, uid_validity, uid, now):
             record.save()
     except IntegrityError:
         return None  # recorded by someone else in the meantime
+    # The outcome, not the detail: a report's words often quote someone's address.
     if record.stays_in_mailbox:
-        logger.warning("Bounce mailbox: left message UID %s alone: %s", uid, record.detail)
+        logger.warning(
+            "Bounce mailbox: left message UID %s alone (%s); report record %s",
+            uid,
+            record.get_outcome_display(),
+            record.pk,
+        )
     else:
         logger.info("Bounce mailbox: UID %s: %s", uid, record.get_outcome_display())
     return record

@@ -122,10 +122,12 @@ def test_a_message_that_is_neither_is_left_alone_and_logged_once(
         assert process_mailbox() == {"not_a_report": 1}
         assert process_mailbox() == {}
     logged = [r.getMessage() for r in caplog.records if r.name == "newsletter.bounces.mailbox"]
+    record = MailboxMessage.objects.get()
     assert logged == [
-        f"Bounce mailbox: left message UID {uid} alone: Not a delivery report (RFC 3464) "
-        "or a spam complaint (RFC 5965)."
+        f"Bounce mailbox: left message UID {uid} alone (Not a bounce or complaint: left in "
+        f"the mailbox); report record {record.pk}"
     ]
+    assert record.detail == ("Not a delivery report (RFC 3464) or a spam complaint (RFC 5965).")
     # Still in the inbox, still unread, for a person to look at.
     assert bounce_mailbox.flags("INBOX") == {uid: ()}
     assert bounce_mailbox.uids("Processed") == []
