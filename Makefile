@@ -114,6 +114,8 @@ format: install
 bench: install build
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/newsletter_delivery.py
+	$(BIN)/python bench/newsletter_digest.py
+	$(BIN)/python bench/newsletter_import.py
 	$(BIN)/python bench/signup_load.py
 	$(BIN)/python bench/heavy_pages.py
 

@@ -300,6 +300,37 @@ NEWSLETTER_MAX_FORM_AGE_SECONDS = env_int("NEWSLETTER_MAX_FORM_AGE_SECONDS", 864
 NEWSLETTER_PENDING_DAYS = 7
 NEWSLETTER_SUPPRESSION_DAYS = 365
 NEWSLETTER_OUTBOX_RETENTION_DAYS = 30
+# Newsletter imports: the most rows one file may have (it is read and checked in one request).
+NEWSLETTER_IMPORT_MAX_ROWS = env_int("NEWSLETTER_IMPORT_MAX_ROWS", 200_000, minimum=1)
+
+# --- Bounces and complaints (newsletter.bounces) -----------------------------------------
+# The envelope sender address bounces go back to. Each email is sent from
+# <local>+<signed token>@<domain> of it (VERP), so a bounce names its email.
+BOUNCE_ADDRESS = env_str("BOUNCE_ADDRESS")
+if BOUNCE_ADDRESS and BOUNCE_ADDRESS.count("@") != 1:
+    raise ImproperlyConfigured(
+        "BOUNCE_ADDRESS must be one email address, like bounces@example.org."
+    )
+# The mailbox those bounces (and mailbox providers' spam complaints) arrive in,
+# read over IMAP by the worker. Off unless BOUNCE_IMAP_HOST is set.
+BOUNCE_IMAP_HOST = env_str("BOUNCE_IMAP_HOST")
+BOUNCE_IMAP_SSL = env_bool("BOUNCE_IMAP_SSL", True)
+BOUNCE_IMAP_PORT = env_int("BOUNCE_IMAP_PORT", 993 if BOUNCE_IMAP_SSL else 143, minimum=1)
+BOUNCE_IMAP_USER = env_str("BOUNCE_IMAP_USER")
+BOUNCE_IMAP_PASSWORD = env_str("BOUNCE_IMAP_PASSWORD")
+BOUNCE_IMAP_FOLDER = env_str("BOUNCE_IMAP_FOLDER", "INBOX")
+BOUNCE_IMAP_PROCESSED_FOLDER = env_str("BOUNCE_IMAP_PROCESSED_FOLDER", "Processed")
+BOUNCE_IMAP_INTERVAL_SECONDS = env_int("BOUNCE_IMAP_INTERVAL_SECONDS", 300, minimum=10)
+BOUNCE_IMAP_TIMEOUT = env_int("BOUNCE_IMAP_TIMEOUT", 30, minimum=1)
+if BOUNCE_IMAP_HOST and not (BOUNCE_IMAP_USER and BOUNCE_IMAP_PASSWORD):
+    raise ImproperlyConfigured("BOUNCE_IMAP_HOST needs BOUNCE_IMAP_USER and BOUNCE_IMAP_PASSWORD.")
+if BOUNCE_IMAP_HOST and not BOUNCE_ADDRESS:
+    raise ImproperlyConfigured(
+        "BOUNCE_IMAP_HOST needs BOUNCE_ADDRESS, so bounces can be matched to their emails."
+    )
+# Soft bounces (a full mailbox, a server down for days) in a row before an address is suppressed.
+BOUNCE_SOFT_LIMIT = env_int("BOUNCE_SOFT_LIMIT", 3, minimum=1)
+
 # How many proxies in front of the site append to X-Forwarded-For (0: use the socket address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Where rate-limit counters live: the shared Redis cache if there is one, else the database.

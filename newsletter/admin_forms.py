@@ -5,6 +5,10 @@ from django import forms
 from newsletter.models import NewsletterIssue
 
 SUBJECT_LINE_BREAK_ERROR = "The subject must be on one line"
+SENT_MEANWHILE_ERROR = (
+    "This issue was sent while you had it open (it may have been scheduled), so it can no "
+    "longer be changed. Reload the page to see it as it was sent."
+)
 
 
 class NewsletterIssueForm(forms.ModelForm):
@@ -21,3 +25,13 @@ class NewsletterIssueForm(forms.ModelForm):
         if "".join(subject.splitlines()) != subject:
             raise forms.ValidationError(SUBJECT_LINE_BREAK_ERROR, code="line_break")
         return subject
+
+    def clean(self):
+        cleaned = super().clean()
+        issue = self.instance
+        if (
+            issue.pk
+            and not type(issue).objects.filter(pk=issue.pk, status=issue.Status.DRAFT).exists()
+        ):
+            raise forms.ValidationError(SENT_MEANWHILE_ERROR, code="sent")
+        return cleaned

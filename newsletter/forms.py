@@ -1,4 +1,4 @@
-"""The sign-up form: one email field, plus quiet checks for automated sign-ups.
+"""The sign-up form (one email field and quiet checks for robots), and the choices form.
 
 Only the honeypot turns a submission away silently. The timing token can be
 wrong for real people too (a page left open for days, a password manager that
@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
-from newsletter.models.subscribers import normalise_email
+from newsletter.models.subscribers import Frequency, Topic, normalise_email
 
 FORM_TOKEN_SALT = "newsletter.signup-form"  # noqa: S105 (a salt, not a secret)
 STEP_TOKEN_SALT = "newsletter.signup-confirm-step"  # noqa: S105 (a salt, not a secret)
@@ -122,3 +122,41 @@ class SignupForm(forms.Form):
         if "step_token" in self.data:
             return step_timing(self.data["step_token"], self.cleaned_data["email"])
         return form_timing(self.data.get("form_token"))
+
+
+CHOOSE_SOMETHING_ERROR = (
+    "Choose at least one kind of email to get, or unsubscribe from everything below"
+)
+TOPIC_HINTS = {
+    "issues": "Our newsletter, about once a month.",
+    "progress": "Sent when we make a big change to an action in the action plan or to an "
+    "ambition, with a note saying what changed.",
+    "news": "Sent when we put a news post on the website.",
+}
+
+
+class ChoicesForm(forms.Form):
+    """What a subscriber wants, and how often: one group of radio buttons per kind of email."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for topic, label in Topic.choices:
+            self.fields[topic] = forms.ChoiceField(
+                label=label,
+                help_text=TOPIC_HINTS[topic],
+                choices=Frequency.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose whether you want {label.lower()}"},
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            *(Field.radios(topic, legend_size=Size.MEDIUM, legend_tag="h2") for topic in Topic)
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if all(cleaned.get(topic) == Frequency.OFF for topic in Topic.values):
+            self.add_error(Topic.ISSUES.value, CHOOSE_SOMETHING_ERROR)
+        return cleaned

@@ -44,7 +44,7 @@ from newsletter.sending import close_quietly, send_batch
 logger = logging.getLogger(__name__)
 
 # Resolved lazily (apps.get_model), so this module imports before the models load.
-QUEUE_MODELS = ["newsletter.OutboundEmail", "newsletter.Delivery"]
+QUEUE_MODELS = ["newsletter.OutboundEmail", "newsletter.Delivery", "newsletter.SubscriberEmail"]
 
 # Callables the worker runs about once a minute (data purges, scheduled
 # publishing). A job that raises is logged and the worker carries on.

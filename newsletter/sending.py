@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from newsletter import return_path
 from newsletter.models.outbox import MessageStatus
 from newsletter.pacing import RelayBackoff
 from newsletter.smtp_errors import Failure, check_addresses, classify
+from newsletter.suppression import any_suppressed
 
 logger = logging.getLogger(__name__)
 
@@ -114,10 +116,16 @@ def close_quietly(mail_connection):
 
 
 def _build(message):
-    """The message's email, checked for addresses that cannot be sent to (None: cancel)."""
+    """The message's email, checked for addresses that cannot be sent to (None: cancel).
+
+    Every queue's email goes out with its own return path, and none at all to
+    a suppressed address, whatever kind of email it is.
+    """
     email = message.build_message()
-    if email is not None:
-        check_addresses(email)
+    if email is None or any_suppressed(email.recipients()):
+        return None
+    return_path.apply(email, message)
+    check_addresses(email)
     return email
 
 

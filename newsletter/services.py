@@ -5,10 +5,11 @@ change that is rolled back sends nothing and a committed one is never lost.
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F
 from django.utils import timezone
 
 from newsletter import emails
@@ -17,15 +18,20 @@ from newsletter.mailer import queue_email
 from newsletter.models import (
     ConsentEvent,
     Delivery,
-    ErasureRecord,
+    Frequency,
     NewsletterIssue,
-    OutboundEmail,
-    RateLimitCounter,
     Subscriber,
 )
 from newsletter.models.subscribers import normalise_email
+
+# Erasing and purging live in newsletter.retention; they are named here too, with
+# the other operations, because the admin and the commands look for them here.
+from newsletter.retention import erase, erase_people, purge
+from newsletter.suppression import cancel_queued
 from newsletter.tokens import LinkExpired, LinkInvalid, read_confirm_token, read_unsubscribe_token
 from strategy.public import privacy_notice_version
+
+logger = logging.getLogger(__name__)
 
 
 class AlreadySent(Exception):
@@ -80,11 +86,15 @@ def subscribe(*, email, signup_page="", now=None):
     """Sign up ``email``; return what was queued: "confirmation", "already_subscribed" or None.
 
     The caller shows the same page whatever this returns, so nobody can find
-    out from the website whether an address is subscribed.
+    out from the website whether an address is subscribed. A suppressed
+    address (it bounced) is sent nothing at all (see newsletter.suppression).
     """
     now = now or timezone.now()
     email = normalise_email(email)
     subscriber = _locked_subscriber(email)
+    if subscriber is not None and subscriber.is_suppressed:
+        logger.info("Sign-up for a suppressed address: nothing sent")
+        return None
     if subscriber is None:
         try:
             with transaction.atomic():
@@ -156,8 +166,30 @@ def confirm(*, token, now=None):
 
 def subscriber_for_unsubscribe(token):
     """The subscriber an unsubscribe link is for, or None if they are no longer on the list."""
-    public_id = read_unsubscribe_token(token)
+    public_id, _issue_id = read_unsubscribe_token(token)
     return Subscriber.objects.filter(public_id=public_id).first()
+
+
+def count_against_issue(issue_id, counter):
+    """Add one to an issue's ``counter`` (the link used was in that issue's email)."""
+    if issue_id:
+        NewsletterIssue.objects.filter(pk=issue_id).update(**{counter: F(counter) + 1})
+
+
+def take_off_list(subscriber, *, now, kind=ConsentEvent.Kind.UNSUBSCRIBED, note=""):
+    """Unsubscribe a locked ``subscriber`` from everything; False if they already were.
+
+    Call it inside a transaction. Whatever was waiting to be sent to them is
+    cancelled, so it takes effect even in the middle of a send.
+    """
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        return False
+    subscriber.status = Subscriber.Status.UNSUBSCRIBED
+    subscriber.unsubscribed_at = now
+    subscriber.save(update_fields=["status", "unsubscribed_at"])
+    ConsentEvent.objects.create(subscriber=subscriber, kind=kind, at=now, note=note)
+    cancel_queued(subscriber)
+    return True
 
 
 @transaction.atomic
@@ -165,30 +197,32 @@ def unsubscribe(*, token, now=None):
     """Take the link's subscriber off the list at once, even mid-send. Safe to repeat.
 
     Raises LinkInvalid for a tampered link; an erased subscriber is simply gone.
+    A link from a newsletter issue's email counts one unsubscribe against it.
     """
     now = now or timezone.now()
-    public_id = read_unsubscribe_token(token)
+    public_id, issue_id = read_unsubscribe_token(token)
     subscriber = Subscriber.objects.select_for_update().filter(public_id=public_id).first()
-    if subscriber is None or subscriber.status == Subscriber.Status.UNSUBSCRIBED:
-        return subscriber
-    subscriber.status = Subscriber.Status.UNSUBSCRIBED
-    subscriber.unsubscribed_at = now
-    subscriber.save(update_fields=["status", "unsubscribed_at"])
-    ConsentEvent.objects.create(subscriber=subscriber, kind=ConsentEvent.Kind.UNSUBSCRIBED, at=now)
-    Delivery.objects.filter(subscriber=subscriber, status=Delivery.Status.QUEUED).update(
-        status=Delivery.Status.CANCELLED
-    )
+    if subscriber is not None and take_off_list(subscriber, now=now):
+        count_against_issue(issue_id, "unsubscribe_count")
     return subscriber
+
+
+def issue_audience():
+    """The people a newsletter issue is emailed to as it is sent (the rest get it weekly)."""
+    return Subscriber.objects.wanting("issues", Frequency.IMMEDIATELY)
 
 
 @transaction.atomic
 def send_issue(*, issue_id, user=None, now=None):
-    """Queue ``issue`` for every confirmed subscriber; return how many. Only ever once."""
+    """Queue ``issue`` for everyone who wants newsletters as they happen; return how many.
+
+    Only ever once. People who chose a weekly summary get it in their next one.
+    """
     now = now or timezone.now()
     issue = NewsletterIssue.objects.select_for_update().get(pk=issue_id)
     if not issue.can_be_sent:
         raise AlreadySent
-    subscriber_ids = list(Subscriber.objects.confirmed().values_list("pk", flat=True))
+    subscriber_ids = list(issue_audience().values_list("pk", flat=True))
     Delivery.objects.bulk_create(
         (Delivery(issue=issue, subscriber_id=pk, next_attempt_at=now) for pk in subscriber_ids),
         batch_size=1000,
@@ -216,83 +250,21 @@ def send_test(*, issue, to):
     )
 
 
-def _forget_delivery_errors(subscribers):
-    # A relay's refusal often quotes the address; the delivery row outlives the person.
-    Delivery.objects.filter(subscriber__in=subscribers).update(last_error="")
-
-
-@transaction.atomic
-def erase(*, subscriber):
-    """Remove every trace of a person: subscriber, consent record, emails and admin log."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    OutboundEmail.objects.filter(to_email__iexact=subscriber.email).delete()
-    _forget_delivery_errors([subscriber])
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Subscriber), object_id=str(subscriber.pk)
-    ).delete()
-    subscriber.delete()
-
-
-@transaction.atomic
-def erase_people(*, subscribers, by, action, now=None):
-    """Erase each person completely, and record that it happened; return the record.
-
-    The record says who did it, when, how and how many, never who was erased.
-    """
-    people = list(subscribers)
-    for subscriber in people:
-        erase(subscriber=subscriber)
-    return ErasureRecord.objects.create(
-        erased_at=now or timezone.now(),
-        erased_by=by,
-        erased_by_username=by.get_username(),
-        people_count=len(people),
-        action=action,
-    )
-
-
-@transaction.atomic
-def purge(*, now=None):
-    """Delete what the privacy notice says we no longer keep; return counts by kind."""
-    now = now or timezone.now()
-    days = datetime.timedelta
-    # Unconfirmed addresses go 7 days after the last confirmation email we sent.
-    pending_cutoff = now - days(days=settings.NEWSLETTER_PENDING_DAYS)
-    pending = Subscriber.objects.filter(
-        Q(last_confirmation_sent_at__isnull=True) | Q(last_confirmation_sent_at__lt=pending_cutoff),
-        status=Subscriber.Status.PENDING,
-        signed_up_at__lt=pending_cutoff,
-    )
-    unsubscribed = Subscriber.objects.filter(
-        status=Subscriber.Status.UNSUBSCRIBED,
-        unsubscribed_at__lt=now - days(days=settings.NEWSLETTER_SUPPRESSION_DAYS),
-    )
-    finished = OutboundEmail.objects.exclude(
-        status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING]
-    ).filter(created_at__lt=now - days(days=settings.NEWSLETTER_OUTBOX_RETENTION_DAYS))
-    _forget_delivery_errors(pending | unsubscribed)
-    return {
-        "unconfirmed sign-ups": pending.delete()[1].get("newsletter.Subscriber", 0),
-        "old unsubscribes": unsubscribed.delete()[1].get("newsletter.Subscriber", 0),
-        "sent emails": finished.delete()[0],
-        "rate-limit counters": RateLimitCounter.objects.filter(expires_at__lt=now).delete()[0],
-    }
-
-
 __all__ = [
     "AlreadySent",
     "LinkExpired",
     "LinkInvalid",
     "check_confirm_link",
     "confirm",
+    "count_against_issue",
     "erase",
     "erase_people",
+    "issue_audience",
     "purge",
     "send_issue",
     "send_test",
     "subscribe",
     "subscriber_for_unsubscribe",
+    "take_off_list",
     "unsubscribe",
 ]

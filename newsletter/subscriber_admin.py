@@ -1,8 +1,10 @@
-"""The admin pages about people: subscribers, their consent records, and erasures.
+"""The admin pages about people: subscribers, their consent records, imports and erasures.
 
 None of this is versioned: it is personal data, and erasing a person must leave
-no copy of them in a version table. Erasing asks first, on a page that says
-exactly what goes, and leaves an ErasureRecord that says who erased how many.
+no copy of them in a version table. Changes to people (lifting a suppression)
+are recorded in Django's admin log instead; an import leaves an ImportRecord.
+Erasing asks first, on a page that says exactly what goes, and leaves an
+ErasureRecord that says who erased how many.
 """
 
 import csv
@@ -16,8 +18,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from medway_send.spreadsheets import csv_safe
-from newsletter import services
-from newsletter.models import ConsentEvent, ErasureRecord, Subscriber
+from newsletter import services, suppression
+from newsletter.import_admin import SubscriberImportMixin
+from newsletter.models import ConsentEvent, ErasureRecord, ImportRecord, MailboxMessage, Subscriber
 
 EXPORT_FIELDS = [
     "email",
@@ -28,6 +31,13 @@ EXPORT_FIELDS = [
     "privacy_notice_version",
     "confirmed_at",
     "unsubscribed_at",
+    "issues_frequency",
+    "progress_frequency",
+    "news_frequency",
+    "suppressed_at",
+    "suppression_reason",
+    "imported_from",
+    "original_consent_at",
 ]
 # How many addresses the erase confirmation lists before "and N more".
 ADDRESSES_SHOWN = 10
@@ -42,7 +52,14 @@ class ConsentEventInline(admin.TabularInline):
     model = ConsentEvent
     extra = 0
     can_delete = False
-    fields = ["kind", "at", "signup_page", "signup_wording_version", "privacy_notice_version"]
+    fields = [
+        "kind",
+        "at",
+        "note",
+        "signup_page",
+        "signup_wording_version",
+        "privacy_notice_version",
+    ]
     readonly_fields = fields
     verbose_name_plural = "consent record"
 
@@ -50,21 +67,84 @@ class ConsentEventInline(admin.TabularInline):
         return False
 
 
+class SuppressedFilter(admin.SimpleListFilter):
+    title = "email suppressed"
+    parameter_name = "suppressed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes: emails to it bounced"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(suppressed_at__isnull=self.value() == "no")
+        return queryset
+
+
+class BounceReportInline(admin.TabularInline):
+    model = MailboxMessage
+    extra = 0
+    can_delete = False
+    fields = ["received_at", "outcome", "status_code", "detail", "issue"]
+    readonly_fields = fields
+    verbose_name_plural = "bounce and complaint reports"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["email", "status", "signed_up_at", "confirmed_at", "unsubscribed_at"]
-    list_filter = ["status", "signed_up_at"]
+class SubscriberAdmin(SubscriberImportMixin, admin.ModelAdmin):
+    list_display = ["email", "status", "suppressed", "signed_up_at", "confirmed_at"]
+    list_filter = ["status", SuppressedFilter, "issues_frequency", "signed_up_at"]
     search_fields = ["email"]
     date_hierarchy = "signed_up_at"
-    readonly_fields = EXPORT_FIELDS
-    fields = readonly_fields
-    inlines = [ConsentEventInline]
-    actions = ["export_csv", "erase_completely"]
+    readonly_fields = [*EXPORT_FIELDS, "import_record"]
+    fieldsets = [
+        (None, {"fields": ["email", "status", "signed_up_at", "confirmed_at", "unsubscribed_at"]}),
+        ("What they get", {"fields": ["issues_frequency", "progress_frequency", "news_frequency"]}),
+        ("Suppression (emails bounced)", {"fields": ["suppressed_at", "suppression_reason"]}),
+        (
+            "Consent",
+            {
+                "fields": [
+                    "signup_page",
+                    "signup_wording_version",
+                    "privacy_notice_version",
+                    "imported_from",
+                    "original_consent_at",
+                    "import_record",
+                ]
+            },
+        ),
+    ]
+    inlines = [ConsentEventInline, BounceReportInline]
+    actions = ["export_csv", "lift_suppression", "erase_completely"]
     delete_confirmation_template = "admin/newsletter/subscriber/erase_one_confirmation.html"
 
     def has_add_permission(self, request):
-        # People sign themselves up, so there is always a consent record.
+        # People sign themselves up (or are imported), so there is always a consent record.
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # Nothing on the page is edited by hand; "change" is what lifting a suppression needs.
+        return False
+
+    def has_lift_permission(self, request):
+        return request.user.has_perm("newsletter.change_subscriber")
+
+    @admin.display(boolean=True, description="suppressed")
+    def suppressed(self, obj):
+        return obj.is_suppressed
+
+    @admin.action(description="Lift the suppression: send them email again", permissions=["lift"])
+    def lift_suppression(self, request, queryset):
+        lifted = 0
+        for subscriber in queryset.filter(suppressed_at__isnull=False):
+            reason = subscriber.suppression_reason
+            suppression.lift(subscriber=subscriber)
+            self.log_change(request, subscriber, f"Lifted the suppression ({reason[:150]}).")
+            lifted += 1
+        self.message_user(request, f"Lifted the suppression of {people(lifted)}.")
 
     def get_actions(self, request):
         # "Erase selected people completely" is the one way to remove several
@@ -78,9 +158,15 @@ class SubscriberAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "status_counts": [
-                (label, counts.get(value, 0)) for value, label in Subscriber.Status.choices
+                *((label, counts.get(value, 0)) for value, label in Subscriber.Status.choices),
+                ("Suppressed", Subscriber.objects.filter(suppressed_at__isnull=False).count()),
             ],
             "export_url": reverse("admin:newsletter_subscriber_export"),
+            "import_url": (
+                reverse("admin:newsletter_subscriber_import")
+                if self.has_import_permission(request)
+                else None
+            ),
         }
         return super().changelist_view(request, extra_context)
 
@@ -88,7 +174,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         export = self.admin_site.admin_view(self.export_all_view)
         return [
             path("export.csv", export, name="newsletter_subscriber_export"),
-            *super().get_urls(),
+            *super().get_urls(),  # the import pages, then the admin's own
         ]
 
     def export_all_view(self, request):
@@ -156,6 +242,36 @@ class SubscriberAdmin(admin.ModelAdmin):
         # Django's message would repeat the erased address.
         self.message_user(request, "Erased 1 person and every email queued to them.")
         return redirect("admin:newsletter_subscriber_changelist")
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    """The list of imports: read-only, the record of where imported people came from."""
+
+    list_display = ["imported_at", "imported_by_username", "file_name", "added_count"]
+    list_filter = ["imported_at", "asked_to_confirm"]
+    date_hierarchy = "imported_at"
+    fields = [
+        "imported_at",
+        "imported_by_username",
+        "imported_by",
+        "file_name",
+        "added_count",
+        "existing_count",
+        "invalid_count",
+        "duplicate_count",
+        "asked_to_confirm",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # made by the import pages only
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ErasureRecord)

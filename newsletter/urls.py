@@ -16,4 +16,6 @@ urlpatterns = [
         name="one_click_unsubscribe",
     ),
     path("unsubscribed/", views.unsubscribed, name="unsubscribed"),
+    path("manage/<str:token>/", views.manage, name="manage"),
+    path("choices-saved/", views.choices_saved, name="choices_saved"),
 ]

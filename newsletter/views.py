@@ -1,4 +1,4 @@
-"""Newsletter pages: sign up, check your email, confirm, unsubscribe.
+"""Newsletter pages: sign up, check your email, confirm, manage your subscription, unsubscribe.
 
 Links in emails open a page with a button; only the button's POST changes
 anything, because mail scanners open (GET) every link in an email.
@@ -14,11 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from newsletter import services
+from newsletter import services, subscriptions
 from newsletter.consent import SIGNUP_WORDING
-from newsletter.forms import SignupForm, Timing, make_form_token, make_step_token
+from newsletter.forms import ChoicesForm, SignupForm, Timing, make_form_token, make_step_token
 from newsletter.ratelimit import client_ip, hit
-from newsletter.tokens import LinkExpired, LinkInvalid
+from newsletter.tokens import LinkExpired, LinkInvalid, make_unsubscribe_token
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +140,35 @@ def unsubscribe(request, token):
 
 def unsubscribed(request):
     return _page(request, "unsubscribed", "You've unsubscribed")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage(request, token):
+    """GET shows what the person gets now; only the POST of "Save my choices" changes it."""
+    try:
+        subscriber, issue_id = subscriptions.subscriber_for_manage(token)
+    except LinkInvalid:
+        return _page(request, "link_invalid", "This link does not work")
+    if subscriber is None or subscriber.status == subscriber.Status.UNSUBSCRIBED:
+        return _page(request, "not_subscribed", "You're not subscribed")
+    form = ChoicesForm(request.POST or None, initial=subscriptions.current_choices(subscriber))
+    if request.method == "POST" and form.is_valid():
+        subscriptions.update_choices(token=token, choices=form.cleaned_data)
+        return redirect("newsletter:choices_saved")
+    return _page(
+        request,
+        "manage",
+        "Manage your subscription",
+        form=form,
+        token=token,
+        subscriber=subscriber,
+        unsubscribe_token=make_unsubscribe_token(subscriber, issue_id),
+    )
+
+
+def choices_saved(request):
+    return _page(request, "choices_saved", "Your choices are saved")
 
 
 @csrf_exempt

@@ -1,12 +1,14 @@
 #!/bin/sh
 # Install the Debian packages the test suite needs, if they are missing:
-# Chromium (browser tests) and PostgreSQL (the PostgreSQL leg of the suite).
+# Chromium (browser tests), PostgreSQL (the PostgreSQL leg of the suite) and
+# Dovecot (a real IMAP server for the bounce-mailbox tests).
 # Safe to run again: it does nothing when everything is there.
 set -eu
 
 need=""
 [ -x /usr/bin/chromium ] || need="$need chromium"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
+[ -x /usr/sbin/dovecot ] || need="$need dovecot-imapd"
 [ -n "$need" ] || exit 0
 
 echo "Installing Debian packages:$need"

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Throwaway servers for the tests and benchmarks: PostgreSQL (and others) from Debian's packages.
+"""Throwaway servers for the tests and benchmarks: PostgreSQL and Dovecot from Debian's packages.
 
     python3 scripts/throwaway.py postgres -- COMMAND [ARGS...]
 
 starts a private PostgreSQL cluster, runs COMMAND with ``DATABASE_URL`` pointing
 at it, then stops and deletes the cluster, passing on COMMAND's exit status.
 Python code (the benchmarks, the two-instance test) uses the context managers
-directly.
+directly; ``dovecot()`` (an IMAP server with one mailbox, for the bounce
+tests) is only used that way.
 
 Each server gets a free port on 127.0.0.1 and a private folder made by
 ``tempfile.mkdtemp``, so two runs on one machine never meet, and each run only
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -178,6 +180,134 @@ def postgres_cluster(**options) -> Iterator[PostgresCluster]:
         yield cluster
     finally:
         cluster.remove()
+
+
+# --- Dovecot (IMAP) --------------------------------------------------------------------
+
+DOVECOT = "/usr/sbin/dovecot"
+
+DOVECOT_CONFIG = """\
+# A throwaway IMAP server: one user, maildir in a private folder, loopback only.
+protocols = imap
+listen = 127.0.0.1
+base_dir = {workdir}/run
+state_dir = {workdir}/state
+log_path = {workdir}/dovecot.log
+ssl = no
+# Plain passwords over an unencrypted connection, which is only safe on loopback.
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = {user}
+default_internal_group = {group}
+default_login_user = {user}
+first_valid_uid = {uid}
+last_valid_uid = {uid}
+mail_location = maildir:{workdir}/mail/%u
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN {workdir}/passwd
+}}
+userdb {{
+  driver = passwd-file
+  args = {workdir}/passwd
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+}}
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+"""
+
+
+@dataclass(frozen=True)
+class ImapAccount:
+    """Where a throwaway IMAP server listens, and the one account on it."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+
+
+def _dovecot_user() -> tuple[str, str, int, int]:
+    """The account Dovecot's processes and mail run as: "dovecot" as root, else ourselves."""
+    import grp
+    import pwd
+
+    entry = pwd.getpwnam("dovecot") if _as_root() else pwd.getpwuid(os.geteuid())
+    return entry.pw_name, grp.getgrgid(entry.pw_gid).gr_name, entry.pw_uid, entry.pw_gid
+
+
+@contextlib.contextmanager
+def dovecot(*, user: str = "bounces", password: str | None = None) -> Iterator[ImapAccount]:
+    """A private Dovecot IMAP server for the ``with`` block; yields its ImapAccount.
+
+    Plain IMAP on a free port on 127.0.0.1 (no TLS: nothing leaves the machine),
+    one user from a passwd file, maildir storage in a folder made by mkdtemp.
+    Dovecot runs in the foreground as our child, so we stop exactly the server
+    we started.
+    """
+    if not Path(DOVECOT).exists():
+        raise ServiceError("Dovecot not found; run scripts/ensure-system-packages.sh")
+    import secrets
+
+    password = password or secrets.token_urlsafe(16)
+    name, group, uid, gid = _dovecot_user()
+    workdir = _private_dir("medway-send-dovecot-", owner=name if _as_root() else None)
+    log = workdir / "dovecot.log"
+    process = None
+    try:
+        (workdir / "passwd").write_text(f"{user}:{{PLAIN}}{password}:{uid}:{gid}::{workdir}::\n")
+        for _attempt in range(5):  # another process may take the free port first
+            port = free_port()
+            config = workdir / "dovecot.conf"
+            config.write_text(
+                DOVECOT_CONFIG.format(workdir=workdir, user=name, group=group, uid=uid, port=port)
+            )
+            process = subprocess.Popen(  # noqa: S603 (fixed argument list)
+                [DOVECOT, "-F", "-c", str(config)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                wait_for_port(port, timeout=20, process=process)
+                break
+            except ServiceError:
+                _stop(process)
+                process = None
+        if process is None:
+            output = log.read_text(errors="replace") if log.exists() else ""
+            raise ServiceError(f"Dovecot did not start:\n{output}")
+        yield ImapAccount(host="127.0.0.1", port=port, user=user, password=password)
+    finally:
+        if process is not None:
+            _stop(process)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop a server we started ourselves: SIGTERM, then SIGKILL if it lingers."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
 
 
 SERVICES = {"postgres": (postgres, "DATABASE_URL")}

@@ -48,8 +48,8 @@ def site_cookies():
                 "It holds nothing about you."
             ),
             where=(
-                "The newsletter sign-up page, the pages where you confirm your sign-up or "
-                "unsubscribe, and the pages council staff use to edit the website."
+                "The newsletter sign-up page, the pages where you confirm your sign-up, choose "
+                "what you get or unsubscribe, and the pages council staff use to edit the website."
             ),
             lifetime=duration_in_words(csrf_age) if csrf_age else "Until you close your browser",
             public_pages=frozenset(
@@ -57,6 +57,7 @@ def site_cookies():
                     "newsletter:signup",
                     "newsletter:confirm",
                     "newsletter:unsubscribe",
+                    "newsletter:manage",
                     # The one-click address opened in a browser shows the same page.
                     "newsletter:one_click_unsubscribe",
                 }

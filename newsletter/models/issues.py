@@ -5,12 +5,18 @@ from django.db import models
 from django.db.models import Count, Q
 
 from medway_send.richtext import RichTextField
-from newsletter.models.outbox import QueuedMessage
-from newsletter.models.subscribers import Subscriber
+from newsletter.models.outbox import Feedback, QueuedMessage
+from newsletter.models.subscribers import Frequency, Subscriber
 
 
 class NewsletterIssue(models.Model):
-    """One edition of "news and updates", composed in the admin and sent once."""
+    """One edition of "news and updates", composed in the admin and sent once.
+
+    It goes to everyone who wants newsletters as they happen; people who chose
+    a weekly summary find it in their next one (``newsletter.digests``). It can
+    be sent at once or scheduled (a ScheduledSend), in which case the worker
+    sends it when the time comes (``newsletter.scheduling``).
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -36,6 +42,10 @@ class NewsletterIssue(models.Model):
         related_name="+",
     )
     recipient_count = models.PositiveIntegerField(default=0, editable=False)
+    # Counted, never tracked: the links in this issue's emails say which issue
+    # they came from, and these go up by one when someone uses them.
+    unsubscribe_count = models.PositiveIntegerField(default=0, editable=False)
+    opted_out_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = "newsletter issue"
@@ -47,6 +57,14 @@ class NewsletterIssue(models.Model):
     @property
     def can_be_sent(self):
         return self.status == self.Status.DRAFT
+
+    @property
+    def scheduled_send(self):
+        """The ScheduledSend waiting to send this issue, or None."""
+        try:
+            return self.schedule
+        except ScheduledSend.DoesNotExist:
+            return None
 
     def progress(self):
         """Counts of this issue's deliveries: sent, failed, cancelled, remaining, total."""
@@ -61,6 +79,43 @@ class NewsletterIssue(models.Model):
         )
         return counts
 
+    def report(self):
+        """What happened after sending: progress, bounces, complaints and unsubscribes."""
+        feedback = self.deliveries.aggregate(
+            hard_bounces=Count("pk", filter=Q(feedback=Feedback.HARD_BOUNCE)),
+            soft_bounces=Count("pk", filter=Q(feedback=Feedback.SOFT_BOUNCE)),
+            complaints=Count("pk", filter=Q(feedback=Feedback.COMPLAINT)),
+        )
+        return {
+            **self.progress(),
+            **feedback,
+            "unsubscribes": self.unsubscribe_count,
+            "opted_out": self.opted_out_count,
+        }
+
+
+class ScheduledSend(models.Model):
+    """A newsletter issue waiting to be sent at a time a newsletter manager chose.
+
+    Kept apart from the issue so that the issue's history (which can be
+    restored) never holds a schedule: restoring an old version can never send
+    an issue by itself. The worker sends it at ``send_at`` and deletes this.
+    """
+
+    issue = models.OneToOneField(NewsletterIssue, on_delete=models.CASCADE, related_name="schedule")
+    send_at = models.DateTimeField("send at", db_index=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    scheduled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["send_at"]
+        verbose_name = "scheduled send"
+
+    def __str__(self):
+        return f"{self.issue} at {self.send_at:%d %B %Y %H:%M}"
+
 
 class Delivery(QueuedMessage):
     """One issue to one subscriber: a queued email, rendered when it is sent.
@@ -71,6 +126,7 @@ class Delivery(QueuedMessage):
     """
 
     message_id_prefix = "newsletter"
+    return_path_code = "d"
 
     issue = models.ForeignKey(NewsletterIssue, on_delete=models.CASCADE, related_name="deliveries")
     # Kept (without the person) when a subscriber is erased, so counts stay true.
@@ -95,12 +151,16 @@ class Delivery(QueuedMessage):
         return queryset.select_related("issue", "subscriber")
 
     def build_message(self):
-        """The email for this subscriber, or None if they are no longer confirmed."""
+        """The email for this subscriber, or None if they no longer want it as it happens.
+
+        Someone who switched to the weekly summary since the issue was queued
+        finds it there instead (the summary leaves out issues they were sent).
+        """
         from newsletter.emails import issue_message
 
         if self.subscriber_id is None:
             return None
-        status = Subscriber.objects.filter(pk=self.subscriber_id).values_list("status", flat=True)
-        if list(status) != [Subscriber.Status.CONFIRMED]:
+        wanted = Subscriber.objects.wanting("issues", Frequency.IMMEDIATELY)
+        if not wanted.filter(pk=self.subscriber_id).exists():
             return None
         return issue_message(self.issue, self.subscriber, message_id=self.message_id())

@@ -24,6 +24,14 @@ class MessageStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class Feedback(models.TextChoices):
+    """What came back about a sent email: a bounce report or a spam complaint."""
+
+    SOFT_BOUNCE = "soft_bounce", "Bounced for now (soft bounce)"
+    HARD_BOUNCE = "hard_bounce", "Bounced for good (hard bounce)"
+    COMPLAINT = "complaint", "Marked as spam"
+
+
 class QueuedMessage(models.Model):
     """The state machine every queued email shares; concrete models say what to send.
 
@@ -36,6 +44,8 @@ class QueuedMessage(models.Model):
 
     # Each concrete model names its own Message-IDs; see message_id().
     message_id_prefix = ""
+    # And its return-path tokens (newsletter.return_path): one letter, unique.
+    return_path_code = ""
 
     status = models.CharField(max_length=20, choices=Status, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -44,6 +54,9 @@ class QueuedMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the bounce mailbox job (newsletter.bounces) from a report about this email.
+    feedback = models.CharField(max_length=20, choices=Feedback, blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -51,6 +64,10 @@ class QueuedMessage(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=MessageStatus.values),
                 name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(feedback__in=["", *Feedback.values]),
+                name="%(app_label)s_%(class)s_feedback_valid",
             ),
         ]
         # The worker's claim query: queued rows that are due, oldest first.
@@ -76,6 +93,7 @@ class OutboundEmail(QueuedMessage):
     """
 
     message_id_prefix = "outbound"
+    return_path_code = "o"
 
     kind = models.CharField(
         max_length=40, help_text='What the email is for, e.g. "confirmation" or "newsletter_test".'

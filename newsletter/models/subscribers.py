@@ -1,4 +1,4 @@
-"""People who asked for news and updates, and the record of what they agreed to."""
+"""People who asked for news and updates, what they chose to get, and what they agreed to."""
 
 import uuid
 
@@ -15,10 +15,39 @@ def normalise_email(address):
     return f"{local}@{domain.lower()}" if at else address
 
 
+class Frequency(models.TextChoices):
+    """How often a subscriber wants one kind of email."""
+
+    OFF = "off", "No, do not send these"
+    IMMEDIATELY = "immediately", "Yes, as it happens"
+    WEEKLY = "weekly", "Yes, in a weekly summary"
+
+
+class Topic(models.TextChoices):
+    """The kinds of email a subscriber can choose; each has a ``<topic>_frequency`` field."""
+
+    ISSUES = "issues", "Newsletters"
+    PROGRESS = "progress", "Changes to the action plan and ambitions"
+    NEWS = "news", "News posts"
+
+
+def frequency_field(topic):
+    """The Subscriber field holding how often they want ``topic``."""
+    return f"{Topic(topic).value}_frequency"
+
+
 class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
-        """People who confirmed and have not unsubscribed: the only ones we send issues to."""
+        """People who confirmed and have not unsubscribed."""
         return self.filter(status=Subscriber.Status.CONFIRMED)
+
+    def sendable(self):
+        """Confirmed people whose address is not suppressed: the only ones we send news to."""
+        return self.confirmed().filter(suppressed_at__isnull=True)
+
+    def wanting(self, topic, frequency):
+        """Sendable people who want ``topic`` at ``frequency``."""
+        return self.sendable().filter(**{frequency_field(topic): frequency})
 
     def for_email(self, address):
         """The subscriber with this address, compared without regard to case."""
@@ -31,8 +60,10 @@ class Subscriber(models.Model):
     """One email address on the newsletter list, in one of three states.
 
     An address is never stored twice, whatever its case (a database
-    constraint). Nothing about the person is kept beyond the address and the
-    consent record: no names, no IP addresses.
+    constraint). Nothing about the person is kept beyond the address, what
+    they chose to get and the consent record: no names, no IP addresses.
+    A suppressed address (it bounced, see ``newsletter.bounces``) gets no email
+    of any kind, whatever its status, until the suppression is lifted.
     """
 
     class Status(models.TextChoices):
@@ -60,6 +91,38 @@ class Subscriber(models.Model):
     last_confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     confirmation_window_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     confirmations_in_window = models.PositiveSmallIntegerField(default=0, editable=False)
+    # What they chose on the "manage your subscription" page. Everyone starts
+    # with what the list always sent: newsletter issues, as they happen.
+    issues_frequency = models.CharField(
+        "newsletters", max_length=20, choices=Frequency, default=Frequency.IMMEDIATELY
+    )
+    progress_frequency = models.CharField(
+        "action plan changes", max_length=20, choices=Frequency, default=Frequency.OFF
+    )
+    news_frequency = models.CharField(
+        "news posts", max_length=20, choices=Frequency, default=Frequency.OFF
+    )
+    suppressed_at = models.DateTimeField(
+        "suppressed",
+        null=True,
+        blank=True,
+        help_text="When we stopped all email to this address because it bounced.",
+    )
+    suppression_reason = models.CharField(
+        max_length=500, blank=True, help_text="Why: what the receiving mail server said."
+    )
+    # Where an imported person first gave consent (the import's "source" column),
+    # and when. Who imported them and when is on the import record.
+    imported_from = models.CharField(max_length=200, blank=True)
+    original_consent_at = models.DateTimeField("original consent date", null=True, blank=True)
+    import_record = models.ForeignKey(
+        "newsletter.ImportRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subscribers",
+        verbose_name="imported by",
+    )
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -75,11 +138,32 @@ class Subscriber(models.Model):
                 condition=Q(status__in=["pending", "confirmed", "unsubscribed"]),
                 name="subscriber_status_valid",
             ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{frequency_field(topic)}__in": Frequency.values}),
+                    name=f"subscriber_{topic}_frequency_valid",
+                )
+                for topic in Topic.values
+            ),
         ]
         indexes = [models.Index(fields=["status", "signed_up_at"])]
 
     def __str__(self):
         return self.email
+
+    @property
+    def is_suppressed(self):
+        return self.suppressed_at is not None
+
+    def frequency(self, topic):
+        """How often this person wants ``topic`` (a Frequency value)."""
+        return getattr(self, frequency_field(topic))
+
+    def choices_summary(self):
+        """Their choices in words, for the consent record."""
+        return "; ".join(
+            f"{label}: {Frequency(self.frequency(topic)).label}" for topic, label in Topic.choices
+        )
 
 
 class ConsentEvent(models.Model):
@@ -89,6 +173,9 @@ class ConsentEvent(models.Model):
         SIGNED_UP = "signed_up", "Signed up"
         CONFIRMED = "confirmed", "Confirmed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        IMPORTED = "imported", "Imported from another list"
+        CHOICES_CHANGED = "choices_changed", "Changed what they get"
+        COMPLAINED = "complained", "Unsubscribed by marking an email as spam"
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind)
@@ -96,6 +183,7 @@ class ConsentEvent(models.Model):
     signup_page = models.CharField(max_length=200, blank=True)
     signup_wording_version = models.CharField(max_length=40, blank=True)
     privacy_notice_version = models.CharField(max_length=40, blank=True)
+    note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -30,6 +30,10 @@ CONTENT_TYPES = [
     "newsletter/newsletterissue",
     "newsletter/delivery",
     "newsletter/outboundemail",
+    "newsletter/subscriberemail",
+    "newsletter/mailboxmessage",
+    "newsletter/importrecord",
+    "newsletter/contentalert",
 ]
 
 
@@ -91,4 +95,91 @@ def test_erasing_people_asks_on_pages_with_no_axe_violations(new_page, live_site
     check("erasure records")
     page.locator("#result_list tbody th a").first.click()
     check("one erasure record")
+    assert not problems, "\n".join(problems)
+
+
+NEWSLETTER_PAGES_DATA = """
+from django.utils import timezone
+from newsletter import alerts, services
+from newsletter.models import MailboxMessage, NewsletterIssue, Subscriber
+person = Subscriber.objects.create(email="axe-reader@example.com", status="confirmed",
+    signup_wording_version="test", privacy_notice_version="test", progress_frequency="immediately",
+    suppressed_at=timezone.now(), suppression_reason="Hard bounce: 5.1.1 user unknown")
+sent = NewsletterIssue.objects.create(subject="Axe sent issue", body="<p>News.</p>")
+services.send_issue(issue_id=sent.pk)
+MailboxMessage.objects.create(folder="INBOX", uid_validity=1, uid=1, outcome="hard_bounce",
+    status_code="5.1.1", detail="550 5.1.1 user unknown", subscriber=person, issue=sent)
+draft = NewsletterIssue.objects.create(subject="Axe draft issue", body="<p>News.</p>")
+alerts.release_due_alerts()
+print(sent.pk, draft.pk, person.pk)
+"""
+
+IMPORT_FILE = (
+    "Email,Consent date,Source\n"
+    "axe-new@example.com,25/03/2024,E-bulletin\n"
+    "axe-reader@example.com,25/03/2024,E-bulletin\n"
+    "not an address,25/03/2024,E-bulletin\n"
+    "AXE-NEW@example.com,26/03/2024,E-bulletin\n"
+)
+
+
+def test_newsletter_manager_pages_have_no_axe_violations(new_page, live_site, axe_source, tmp_path):
+    """Schedule, report, import (each step and its errors), suppression and the home page."""
+    from tests.browser.test_newsletter import manage
+
+    sent, draft, person = manage(live_site, "shell", "-c", NEWSLETTER_PAGES_DATA).split()[-3:]
+    page = new_page(bypass_csp=True)
+    sign_in(page, create_account(live_site, prefix="manager"))
+    problems = []
+
+    def check(label):
+        violations = axe_violations(page, axe_source)
+        if violations:
+            problems.append(describe(label, violations))
+
+    issues = "/admin/newsletter/newsletterissue"
+    page.goto("/admin/")
+    assert page.locator("#newsletter-panel").is_visible()
+    check("admin home with the newsletter panel")
+    page.goto(f"{issues}/{sent}/report/")
+    assert "Marked as spam" in page.locator("#content").inner_text()
+    check("issue report")
+    page.goto(f"{issues}/{draft}/schedule/")
+    check("schedule an issue")
+    page.get_by_role("button", name="Schedule it").click()
+    assert page.locator(".errornote").is_visible()
+    check("schedule an issue: error")
+    page.fill("#id_send_at_0", "31/12/2099")
+    page.fill("#id_send_at_1", "09:00")
+    page.get_by_role("button", name="Schedule it").click()
+    page.wait_for_url(f"**{issues}/{draft}/change/")
+    assert "Scheduled to send on 31 December 2099, 09:00" in page.locator("#content").inner_text()
+    check("issue page with a schedule")
+    page.goto(f"{issues}/{draft}/schedule/")
+    check("change or cancel a schedule")
+    page.get_by_role("button", name="Cancel the schedule").click()
+    page.wait_for_url(f"**{issues}/{draft}/change/")
+
+    page.goto(f"/admin/newsletter/subscriber/{person}/change/")
+    assert "Hard bounce: 5.1.1 user unknown" in page.locator("#content").inner_text()
+    check("a suppressed subscriber")
+    page.goto("/admin/newsletter/subscriber/import/")
+    check("import: upload")
+    page.get_by_role("button", name="Upload and check").click()
+    check("import: upload error")
+    csv_file = tmp_path / "export.csv"
+    csv_file.write_text(IMPORT_FILE)
+    page.set_input_files("#id_file", str(csv_file))
+    page.get_by_role("button", name="Upload and check").click()
+    page.wait_for_url("**/admin/newsletter/subscriber/import/*/")
+    text = page.locator("#content").inner_text()
+    assert "New people to add: 1" in text and "Repeated in the file: 1" in text
+    check("import: preview")
+    page.get_by_role("button", name="Import 1 person").click()
+    assert "The worker is adding the people" in page.locator("#content").inner_text()
+    check("import: waiting for the worker")
+    manage(live_site, "run_newsletter_jobs")
+    page.get_by_role("link", name="Check again").click()
+    page.wait_for_url("**/admin/newsletter/importrecord/*/change/")
+    check("import record")
     assert not problems, "\n".join(problems)

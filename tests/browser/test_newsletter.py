@@ -309,6 +309,55 @@ def test_error_summary_takes_focus_and_links_to_the_field(new_page):
     assert page.evaluate("document.activeElement.id") == "id_email"
 
 
+def test_manage_your_subscription_pages_pass_axe_and_work_without_javascript(
+    new_page, live_site, axe_source
+):
+    """Every state of the manage page passes axe; saving works with JavaScript off too."""
+    page = new_page(bypass_csp=True)
+    problems = []
+
+    def check(label, expected_h1):
+        assert expected_h1 in page.locator("h1").inner_text(), label
+        violations = axe_violations(page, axe_source)
+        if violations:
+            problems.append(describe(label, violations))
+
+    address = "choices@example.com"
+    manage(live_site, "shell", "-c", CONFIRMED_SUBSCRIBER.format(address))
+    path = manage(live_site, "shell", "-c", MANAGE_PATH.format(address)).split()[-1]
+    page.goto(path)
+    check("manage: choices", "Manage your subscription")
+    for topic in ("issues", "progress", "news"):
+        page.locator(f"input[name={topic}][value=off]").check()
+    page.get_by_role("button", name="Save my choices").click()
+    assert page.title().startswith("Error: ")
+    check("manage: nothing chosen (error)", "Manage your subscription")
+    page.locator("input[name=progress][value=weekly]").check()
+    page.get_by_role("button", name="Save my choices").click()
+    page.wait_for_url("**/newsletter/choices-saved/")
+    check("choices saved", "Your choices are saved")
+    assert manage(live_site, "shell", "-c", CHOICES.format(address)).split()[-1] == "off,weekly,off"
+
+    no_script = new_page(java_script_enabled=False)
+    no_script.goto(path)
+    no_script.locator("input[name=news][value=immediately]").check()
+    no_script.get_by_role("button", name="Save my choices").click()
+    no_script.wait_for_url("**/newsletter/choices-saved/")
+    choices = manage(live_site, "shell", "-c", CHOICES.format(address)).split()[-1]
+    assert choices == "off,weekly,immediately"
+
+    manage(live_site, "shell", "-c", SUPPRESS.format(address))
+    page.goto(path)
+    assert "could not be delivered" in page.locator("main").inner_text()
+    check("manage: address suppressed", "Manage your subscription")
+
+    page.get_by_role("button", name="Unsubscribe from everything").click()
+    page.wait_for_url("**/newsletter/unsubscribed/")
+    page.goto(path)
+    check("manage: after unsubscribing", "You're not subscribed")
+    assert not problems, "\n".join(problems)
+
+
 COUNT = (
     "from newsletter.models import Subscriber; print(Subscriber.objects.for_email('{}').count())"
 )
@@ -337,6 +386,20 @@ EXPIRED_TOKEN = (
     "s = Subscriber.objects.for_email('{}').get(); "
     "p = mock.patch('time.time', return_value=time.time() - 8 * 86400); p.start(); "
     "t = make_confirm_token(s); p.stop(); print(t)"
+)
+MANAGE_PATH = (
+    "from newsletter.models import Subscriber; from newsletter.emails import manage_url; "
+    "from urllib.parse import urlsplit; "
+    "print(urlsplit(manage_url(Subscriber.objects.for_email('{}').get())).path)"
+)
+CHOICES = (
+    "from newsletter.models import Subscriber; s = Subscriber.objects.for_email('{}').get(); "
+    "print(s.issues_frequency, s.progress_frequency, s.news_frequency, sep=',')"
+)
+SUPPRESS = (
+    "from django.utils import timezone; from newsletter.models import Subscriber; "
+    "Subscriber.objects.for_email('{}').update(suppressed_at=timezone.now(), "
+    "suppression_reason='Hard bounce: 5.1.1')"
 )
 UNSUBSCRIBE_PATH = (
     "from newsletter.models import Subscriber; from newsletter.emails import unsubscribe_url; "

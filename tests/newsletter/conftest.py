@@ -5,6 +5,7 @@ import time
 import pytest
 
 from newsletter.forms import make_form_token
+from tests.newsletter.bounce_mail import bounce_mailbox_fixture, imap_account  # noqa: F401
 
 
 @pytest.fixture

@@ -38,6 +38,9 @@ class _FormParser(HTMLParser):
             self._form = Form(attrs.get("method", "get").lower(), attrs.get("action", ""))
             self.forms.append(self._form)
         elif self._form is not None and tag == "input" and attrs.get("name"):
+            # A browser sends a radio button or checkbox only when it is ticked.
+            if attrs.get("type") in {"radio", "checkbox"} and "checked" not in attrs:
+                return
             self._form.inputs.append((attrs["name"], attrs.get("value") or ""))
         elif self._form is not None and tag == "button":
             self._button_words = []

@@ -11,6 +11,8 @@ from newsletter.mailer import run_worker
 from newsletter.models import (
     ConsentEvent,
     Delivery,
+    ImportUpload,
+    MailboxMessage,
     NewsletterIssue,
     OutboundEmail,
     RateLimitCounter,
@@ -64,7 +66,8 @@ def test_issue_email_has_both_parts_and_one_click_unsubscribe_headers(mailoutbox
     assert "Read them (https://example.com/plan)" in message.body
     html = message.alternatives[0][0]
     assert '<a href="https://example.com/plan">Read them</a>' in html
-    token = make_unsubscribe_token(subscriber)
+    # The links name the issue, so an unsubscribe from it is counted against it.
+    token = make_unsubscribe_token(subscriber, issue)
     assert message.extra_headers["List-Unsubscribe"] == (
         f"<http://127.0.0.1:8000/newsletter/unsubscribe/{token}/one-click/>"
     )
@@ -111,7 +114,7 @@ def test_erase_removes_every_trace():
     assert Delivery.objects.get().subscriber is None
 
 
-def test_purge_follows_the_privacy_notice():
+def test_purge_follows_the_privacy_notice(django_user_model):
     now = timezone.now()
     days = datetime.timedelta
     fresh = SubscriberFactory(status="pending", signed_up_at=now - days(days=2))
@@ -134,19 +137,39 @@ def test_purge_follows_the_privacy_notice():
         kind="c", to_email="y@example.com", subject="s", body_text="t"
     )
     RateLimitCounter.objects.create(key="old", count=1, expires_at=now - days(hours=1))
+    # A bounced address is kept as long as an unsubscribed one, to be sure not to mail it.
+    recently_bounced = SubscriberFactory(suppressed_at=now - days(days=200))
+    long_bounced = SubscriberFactory(suppressed_at=now - days(days=400))
+    manager = django_user_model.objects.create_user("manager")
+    left_open = ImportUpload.objects.create(uploaded_by=manager, file_name="a.csv")
+    abandoned = ImportUpload.objects.create(uploaded_by=manager, file_name="b.csv")
+    # One the worker has not imported yet is kept, however old: its rows are the import.
+    for_worker = ImportUpload.objects.create(uploaded_by=manager, file_name="c.csv", state="queued")
+    ImportUpload.objects.filter(pk__in=[abandoned.pk, for_worker.pk]).update(
+        uploaded_at=now - days(minutes=61)
+    )
+    report = {"folder": "INBOX", "uid_validity": 1, "outcome": "hard_bounce"}
+    MailboxMessage.objects.create(uid=1, moved_at=now - days(days=31), **report)
+    recent_report = MailboxMessage.objects.create(uid=2, moved_at=now - days(days=29), **report)
 
     counts = services.purge(now=now)
 
     assert counts == {
         "unconfirmed sign-ups": 1,
         "old unsubscribes": 1,
+        "old suppressed addresses": 1,
         "sent emails": 1,
         "rate-limit counters": 1,
+        "abandoned imports": 1,
+        "bounce reports": 1,
     }
     remaining = set(Subscriber.objects.all())
-    assert remaining == {fresh, recently_reminded, recent_unsub, confirmed}
+    assert remaining == {fresh, recently_reminded, recent_unsub, confirmed, recently_bounced}
     assert stale not in remaining and old_unsub not in remaining
+    assert long_bounced not in remaining
     assert list(OutboundEmail.objects.all()) == [queued]
+    assert set(ImportUpload.objects.all()) == {left_open, for_worker}
+    assert list(MailboxMessage.objects.all()) == [recent_report]
 
 
 def test_purge_command_is_safe_to_run_repeatedly(capsys):

@@ -15,7 +15,15 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from newsletter.models import Delivery, ErasureRecord, OutboundEmail
+from newsletter.models import (
+    Delivery,
+    ErasureRecord,
+    ImportRecord,
+    ImportUpload,
+    MailboxMessage,
+    OutboundEmail,
+    SubscriberEmail,
+)
 from strategy.models import NewsPost
 from tests.factories import NewsPostFactory, ProgressUpdateFactory
 from tests.newsletter.factories import NewsletterIssueFactory, SubscriberFactory
@@ -73,6 +81,8 @@ class Filler:
             return str(reversion.models.Version.objects.get_for_object(obj).first().pk)
         if name == "content_type_id":
             return str(ContentType.objects.get_for_model(obj).pk)
+        if name == "upload_id":  # an import waiting for its preview
+            return str(ImportUpload.objects.get().public_id)
         if name == "url":  # the admin's catch-all: a page that does not exist
             return "no-such-page/"
         raise AssertionError(f"teach this test how to fill <{name}>")
@@ -115,6 +125,19 @@ def staff_objects(django_user_model):
     ErasureRecord.objects.create(
         erased_by=user, erased_by_username=user.username, people_count=1, action="delete_one"
     )
+    SubscriberEmail.objects.create(
+        kind="digest", subscriber=subscriber, period_start=issue.created_at
+    )
+    MailboxMessage.objects.create(folder="INBOX", uid_validity=1, uid=1, outcome="hard_bounce")
+    counts = {"added_count": 1, "existing_count": 0, "invalid_count": 0, "duplicate_count": 0}
+    ImportRecord.objects.create(
+        imported_by=user,
+        imported_by_username=user.username,
+        file_name="a.csv",
+        asked_to_confirm=False,
+        **counts,
+    )
+    ImportUpload.objects.create(uploaded_by=user, file_name="b.csv")
     staff = sign_in_fully(Client(), user)
     # A version of each versioned object, for the history and recover pages.
     for model in admin.site._registry:

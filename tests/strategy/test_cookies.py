@@ -96,7 +96,7 @@ def _public_requests(client):
     from newsletter import services
     from newsletter.forms import make_form_token
     from newsletter.models import Subscriber
-    from newsletter.tokens import make_confirm_token, make_unsubscribe_token
+    from newsletter.tokens import make_confirm_token, make_manage_token, make_unsubscribe_token
     from strategy.models import Strategy
     from tests.factories import ActionPlanItemFactory, NewsPostFactory, ProgressUpdateFactory
 
@@ -121,7 +121,9 @@ def _public_requests(client):
         "/newsletter/check-your-email/",
         "/newsletter/confirmed/",
         "/newsletter/unsubscribed/",
+        "/newsletter/choices-saved/",
         "/newsletter/confirm/not-a-real-link/",
+        "/newsletter/manage/not-a-real-link/",
         "/newsletter/unsubscribe/not-a-real-link/",
     ]:
         yield "get", path, None
@@ -136,6 +138,10 @@ def _public_requests(client):
     yield "get", "/newsletter/", None
     yield "get", confirm, None
     yield "post", confirm, {}
+    manage = f"/newsletter/manage/{make_manage_token(person)}/"
+    yield "get", manage, None
+    yield "post", manage, {"issues": "off", "progress": "off", "news": "off"}  # an error
+    yield "post", manage, {"issues": "weekly", "progress": "immediately", "news": "off"}
     yield "get", unsubscribe, None
     yield "get", f"{unsubscribe}one-click/", None  # a mail app that opens it in a browser
     yield "post", f"{unsubscribe}one-click/", {}

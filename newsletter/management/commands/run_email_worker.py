@@ -47,9 +47,11 @@ class Command(BaseCommand):
         if claim_timeout is not None and claim_timeout <= 0:
             raise CommandError("--claim-timeout must be more than 0.")
         self.stdout.write(f"Sending through {describe_backend()}.")
-        # The worker also keeps the privacy notice's promises on retention, and runs
-        # the other apps' periodic jobs named in settings (scheduled publishing).
-        for job in [jobs.purge_if_due, *map(import_string, settings.WORKER_PERIODIC_JOBS)]:
+        # The worker also keeps the privacy notice's promises on retention, reads
+        # the bounce mailbox, sends scheduled issues, updates and weekly summaries
+        # (newsletter.jobs), and runs the other apps' periodic jobs named in
+        # settings (scheduled publishing).
+        for job in [*jobs.NEWSLETTER_JOBS, *map(import_string, settings.WORKER_PERIODIC_JOBS)]:
             if job not in mailer.PERIODIC_JOBS:
                 mailer.PERIODIC_JOBS.append(job)
         stop = threading.Event()
