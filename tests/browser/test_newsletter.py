@@ -246,6 +246,16 @@ def test_every_newsletter_state_passes_axe(new_page, live_site, mail, axe_source
     assert not problems, "\n".join(problems)
 
 
+def press_enter_and_wait(page):
+    """Send the form with Enter and wait for the answer.
+
+    The form posts back to its own address, so waiting for that URL would return
+    before the answer arrives; wait for the navigation itself.
+    """
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
 def test_an_instant_submit_gets_a_confirm_step_that_sends_the_email(
     new_page, timing_site, mail, axe_source
 ):
@@ -254,10 +264,7 @@ def test_an_instant_submit_gets_a_confirm_step_that_sends_the_email(
     address = "instant@example.com"
     page.goto("/newsletter/")
     page.fill("#id_email", address)
-    # The form posts back to its own address, so waiting for the URL would return
-    # before the answer arrives; wait for the navigation itself.
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    press_enter_and_wait(page)
     assert page.locator("h1").inner_text() == "Confirm your email address"
     assert address in page.locator("main").inner_text()
     assert page.locator("main form button").all_inner_texts() == ["Confirm your email address"]
@@ -283,10 +290,7 @@ def test_a_form_left_open_too_long_is_shown_again_and_works(new_page, live_site,
     old_token = manage(live_site, "shell", "-c", OLD_FORM_TOKEN).split()[-1]
     page.locator("input[name=form_token]").evaluate("(el, v) => { el.value = v }", old_token)
     page.fill("#id_email", address)
-    # The form posts back to its own address, so waiting for the URL would return
-    # before the answer arrives; wait for the navigation itself.
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    press_enter_and_wait(page)
 
     banner = page.locator(".govuk-notification-banner")
     assert STALE_MESSAGE in banner.inner_text()
